@@ -1,0 +1,46 @@
+/**
+ * Cloudflare Turnstile server-side verification. The secret is read once per cold start
+ * (SSM SecureString on AWS, an environment variable locally).
+ */
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { ssmClient } from './aws-clients.ts';
+
+type TurnstileConfig = NonNullable<BusinessUnitConfig['spam']['turnstile']>;
+
+let secretPromise: Promise<string> | undefined;
+
+async function readSecret(config: TurnstileConfig): Promise<string> {
+  if (config.secret.source === 'env') {
+    const value = process.env[config.secret.name];
+    if (!value) throw new Error(`Turnstile secret env var ${config.secret.name} is not set`);
+    return value;
+  }
+  const result = await ssmClient().send(new GetParameterCommand({ Name: config.secret.name, WithDecryption: true }));
+  const value = result.Parameter?.Value;
+  if (!value) throw new Error(`Turnstile secret parameter ${config.secret.name} is empty`);
+  return value;
+}
+
+export async function verifyTurnstile(
+  config: TurnstileConfig,
+  token: string | undefined,
+  remoteIp: string | undefined,
+): Promise<{ success: boolean; errorCodes?: string[] } | undefined> {
+  if (!token) return undefined;
+  secretPromise ??= readSecret(config).catch((error: unknown) => {
+    secretPromise = undefined;
+    throw error;
+  });
+  const body = new URLSearchParams({ secret: await secretPromise, response: token });
+  if (remoteIp) body.set('remoteip', remoteIp);
+  const response = await fetch(config.verifyUrl, { method: 'POST', body, signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`Turnstile verification answered HTTP ${response.status}`);
+  const result = (await response.json()) as { success?: boolean; 'error-codes'?: string[] };
+  return { success: result.success === true, errorCodes: result['error-codes'] ?? [] };
+}
+
+/** Tests swap units in one process; the secret must be read again for the next one. */
+export function forgetTurnstileSecret(): void {
+  secretPromise = undefined;
+}

@@ -1,0 +1,146 @@
+/**
+ * The lead as the domain sees it. Pure types: no AWS, no I/O.
+ */
+
+export const STAGES = [
+  'captured',
+  'nurturing',
+  'qualified',
+  'assigned',
+  'touched',
+  'accepted',
+  'won',
+  'lost',
+  'recycled',
+  'disqualified',
+  'failed',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Stages in which the lead still needs work from someone. */
+export const OPEN_STAGES: ReadonlySet<Stage> = new Set([
+  'captured',
+  'nurturing',
+  'qualified',
+  'assigned',
+  'touched',
+  'accepted',
+  'recycled',
+]);
+
+export interface UtmParameters {
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  term?: string;
+  content?: string;
+}
+
+/** What a prospect told us, normalized. Used by scoring, qualification and routing predicates. */
+export interface LeadProfile {
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  company?: string;
+  companySize?: number;
+  jobTitle?: string;
+  phone?: string;
+  /** ISO 3166-1 alpha-2, upper case. */
+  country?: string;
+  website?: string;
+  message?: string;
+  consent?: boolean;
+  intent?: string;
+  formId?: string;
+  utm?: UtmParameters;
+  custom?: Record<string, string>;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  /** Short human-readable line for reps and managers. */
+  summary: string;
+  data?: Record<string, unknown>;
+}
+
+export interface ScoreBreakdownItem {
+  kind: 'fit' | 'engagement';
+  id: string;
+  description: string;
+  points: number;
+}
+
+export interface LeadScore {
+  total: number;
+  fit: number;
+  engagement: number;
+  breakdown: ScoreBreakdownItem[];
+  scoredAt: string;
+}
+
+export interface Owner {
+  repId?: string;
+  name: string;
+  email: string;
+  teamId?: string;
+  managerEmail?: string;
+  /** True when nobody was eligible and the lead went to the unit's fallback owner/queue. */
+  fallback?: boolean;
+}
+
+export interface EngagementRecord {
+  type: string;
+  at: string;
+}
+
+export interface Lead {
+  leadId: string;
+  businessUnit: string;
+  stage: Stage;
+  profile: LeadProfile;
+  createdAt: string;
+  updatedAt: string;
+  submissionCount: number;
+  engagements: EngagementRecord[];
+  timeline: TimelineEntry[];
+  score?: LeadScore;
+  owner?: Owner;
+  /** SLA deadlines and facts, ISO timestamps. */
+  sla?: {
+    assignedAt?: string;
+    followUpDueAt?: string;
+    reminderAt?: string;
+    firstTouchAt?: string;
+    touchAttempts?: number;
+    breachedAt?: string;
+    escalationLevel?: number;
+    reassignments?: number;
+    acceptanceDueAt?: string;
+    acceptedAt?: string;
+    nurtureStartedAt?: string;
+    nurtureUntil?: string;
+    outcomeDueAt?: string;
+    /** Where the first-touch escalation ladder stands (see sla-policy). */
+    ladder?: {
+      assignedAt: string;
+      followUpDueAt: string;
+      reminderSent: boolean;
+      escalationLevel: number;
+      reassignments: number;
+    };
+    /** Reps who already had this lead and let it breach: never routed to them again. */
+    excludedRepIds?: string[];
+  };
+  rejection?: { reason: string; at: string; by?: string };
+  outcome?: { result: 'won' | 'lost'; at: string; reason?: string };
+  /** Set once the lifecycle execution has been asked to start. */
+  lifecycleStartedAt?: string;
+  version: number;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

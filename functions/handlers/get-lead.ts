@@ -1,0 +1,37 @@
+/**
+ * GET /leads/{id} — ops see every lead; a rep sees the leads they own. Anything else is a 404,
+ * so lead ids cannot be probed.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LeadStore } from '../adapters/lead-store.ts';
+import { callerFrom, requireAnyRole } from '../http/caller.ts';
+import { leadRepresentation } from '../http/lead-representation.ts';
+import { problemErrorHandler } from '../http/problem-error-handler.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { requiredEnv } from '../runtime/env.ts';
+import { logger } from '../runtime/logger.ts';
+import { unitConfig } from '../runtime/unit-config.ts';
+
+const leads = new LeadStore(requiredEnv('TABLE_NAME'));
+
+async function getLead(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> {
+  const caller = callerFrom(event, unitConfig().auth.rolesClaim);
+  requireAnyRole(caller, 'ops', 'rep');
+  const leadId = event.pathParameters?.id ?? '';
+  if (!/^ld_[A-Za-z0-9_-]{1,64}$/.test(leadId)) {
+    throw new HttpProblem(404, 'Lead not found', 'No lead with this id.');
+  }
+  const lead = await leads.get(leadId);
+  const visible = lead && (caller.roles.has('ops') || (caller.email !== undefined && lead.owner?.email.toLowerCase() === caller.email));
+  if (!lead || !visible) throw new HttpProblem(404, 'Lead not found', 'No lead with this id that you may see.');
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(leadRepresentation(lead)),
+  };
+}
+
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>()
+  .use(problemErrorHandler({ logger }))
+  .handler(getLead);

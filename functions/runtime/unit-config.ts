@@ -1,0 +1,22 @@
+/**
+ * The business unit config a Lambda runs with. On AWS the validated config is baked into the
+ * bundle at build time (esbuild `define` of process.env.LEADFLOW_UNIT_CONFIG), so a cold start
+ * reads no file and makes no network call. The local runtime sets the same variable.
+ */
+import { BusinessUnitConfig } from '../../config/schema.ts';
+
+let cached: BusinessUnitConfig | undefined;
+
+export function unitConfig(): BusinessUnitConfig {
+  if (cached) return cached;
+  const raw = process.env.LEADFLOW_UNIT_CONFIG;
+  if (!raw) throw new Error('LEADFLOW_UNIT_CONFIG is not set: the function was built or started without a business unit');
+  cached = BusinessUnitConfig.parse(JSON.parse(raw));
+  return cached;
+}
+
+/** For the local runtime and tests that switch units inside one process. */
+export function useUnitConfig(config: BusinessUnitConfig): void {
+  cached = config;
+  process.env.LEADFLOW_UNIT_CONFIG = JSON.stringify(config);
+}

@@ -1,0 +1,150 @@
+/**
+ * What a web form or API client may POST to /leads. Plain HTML forms send only strings, so
+ * numbers and booleans are coerced; UTM parameters may come flat (utm_source) or nested.
+ */
+import * as z from 'zod';
+import type { LeadProfile } from '../domain/lead.ts';
+
+export const FIELD_LIMITS = {
+  name: 100,
+  company: 200,
+  jobTitle: 150,
+  phone: 40,
+  website: 300,
+  message: 5_000,
+  utm: 200,
+  customFields: 20,
+  customKey: 40,
+  customValue: 500,
+} as const;
+
+const trimmed = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .transform((v) => (v === '' ? undefined : v))
+    .optional();
+
+const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
+const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
+
+const formBoolean = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'boolean') return v;
+  const word = v.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word) || word === '') return false;
+  ctx.addIssue({ code: 'custom', message: 'must be true or false (yes/no, on/off)' });
+  return z.NEVER;
+});
+
+const formInteger = (min: number, max: number) =>
+  z
+    .union([z.number(), z.string().trim()])
+    .transform((v) => (v === '' ? undefined : typeof v === 'number' ? v : Number(v)))
+    .pipe(z.number().int('must be a whole number').min(min).max(max).optional());
+
+const utmObject = z
+  .object({
+    source: trimmed(FIELD_LIMITS.utm),
+    medium: trimmed(FIELD_LIMITS.utm),
+    campaign: trimmed(FIELD_LIMITS.utm),
+    term: trimmed(FIELD_LIMITS.utm),
+    content: trimmed(FIELD_LIMITS.utm),
+  })
+  .strict();
+
+const customFields = z
+  .record(
+    z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'custom field names are letters, digits, - and _').max(FIELD_LIMITS.customKey),
+    z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim()).pipe(z.string().max(FIELD_LIMITS.customValue)),
+  )
+  .refine((r) => Object.keys(r).length <= FIELD_LIMITS.customFields, {
+    message: `at most ${FIELD_LIMITS.customFields} custom fields`,
+  });
+
+export const LeadSubmission = z.object({
+  email: z
+    .string({ error: 'is required' })
+    .trim()
+    .toLowerCase()
+    .max(254, 'must be at most 254 characters')
+    .pipe(z.email('must be a valid email address')),
+  firstName: trimmed(FIELD_LIMITS.name),
+  lastName: trimmed(FIELD_LIMITS.name),
+  company: trimmed(FIELD_LIMITS.company),
+  companySize: formInteger(1, 10_000_000),
+  jobTitle: trimmed(FIELD_LIMITS.jobTitle),
+  phone: z
+    .string()
+    .trim()
+    .max(FIELD_LIMITS.phone, `must be at most ${FIELD_LIMITS.phone} characters`)
+    .regex(/^$|^\+?[0-9 ()./-]{5,}$/, 'must be a phone number (digits, spaces, + ( ) . / -)')
+    .transform((v) => (v === '' ? undefined : v))
+    .optional(),
+  country: z
+    .string()
+    .trim()
+    .regex(/^$|^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as DE')
+    .transform((v) => (v === '' ? undefined : v.toUpperCase()))
+    .optional(),
+  website: z
+    .string()
+    .trim()
+    .max(FIELD_LIMITS.website)
+    .transform((v) => (v === '' ? undefined : /^https?:\/\//i.test(v) ? v : `https://${v}`))
+    .pipe(z.url('must be a web address').optional())
+    .optional(),
+  message: trimmed(FIELD_LIMITS.message),
+  consent: formBoolean.optional(),
+  intent: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^$|^[a-z][a-z0-9-]{0,39}$/, 'must be a short slug such as contact-sales, demo, content or newsletter')
+    .transform((v) => (v === '' ? undefined : v))
+    .optional(),
+  formId: trimmed(100),
+  utm: utmObject.optional(),
+  custom: customFields.optional(),
+  /** Epoch milliseconds at which the form was rendered; drives the minimum-fill-time check. */
+  formRenderedAt: formInteger(0, 8_640_000_000_000_000).optional(),
+  /** A thank-you URL the form asks for; honoured only when allowlisted for the unit. */
+  redirectTo: z.string().max(2_000).optional(),
+  'cf-turnstile-response': z.string().max(4_096).optional(),
+});
+export type LeadSubmission = z.infer<typeof LeadSubmission>;
+
+/** Fields that are about the submission, not the prospect. */
+export function toProfile(s: LeadSubmission): LeadProfile {
+  const profile: LeadProfile = { email: s.email };
+  const copy = ['firstName', 'lastName', 'company', 'companySize', 'jobTitle', 'phone', 'country', 'website', 'message', 'consent', 'intent', 'formId'] as const;
+  for (const key of copy) {
+    const value = s[key];
+    if (value !== undefined) Object.assign(profile, { [key]: value });
+  }
+  const utm = s.utm && Object.fromEntries(Object.entries(s.utm).filter(([, v]) => v !== undefined));
+  if (utm && Object.keys(utm).length > 0) profile.utm = utm;
+  if (s.custom && Object.keys(s.custom).length > 0) profile.custom = s.custom;
+  return profile;
+}
+
+/**
+ * Plain forms post flat names: utm_source=..., custom[industry]=... or custom.industry=...
+ * Folds them into the nested shape the schema expects; repeated keys keep the last value.
+ */
+export function foldFormFields(fields: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const utm: Record<string, string> = {};
+  const custom: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    const utmMatch = /^utm_(source|medium|campaign|term|content)$/.exec(key);
+    const customMatch = /^custom(?:\[([^\]]+)\]|\.(.+))$/.exec(key);
+    if (utmMatch?.[1]) utm[utmMatch[1]] = value;
+    else if (customMatch) custom[customMatch[1] ?? customMatch[2] ?? ''] = value;
+    else out[key] = value;
+  }
+  if (Object.keys(utm).length > 0) out.utm = utm;
+  if (Object.keys(custom).length > 0) out.custom = custom;
+  return out;
+}

@@ -1,0 +1,72 @@
+/**
+ * Capture a lead (primary course):
+ * 1. Spam verdict from honeypot, fill time and (when configured) Turnstile.
+ * 2. Spam is quarantined: stored apart, no lifecycle, and the caller sees a normal success.
+ * 3. Otherwise the lead is created, or, if the email is known, the submission is recorded on it.
+ * 4. LeadCaptured is published for new leads, and again for a known lead whose lifecycle never
+ *    started (a crash between store and publish must not strand it; the start is idempotent).
+ */
+import type { BusinessUnitConfig } from '../../config/schema.ts';
+import type { PublishedEvent } from '../adapters/event-publisher.ts';
+import { assessSpam, leadIdFor, newLead, resubmission, type SpamSignals } from '../domain/capture.ts';
+import type { Clock, Lead, LeadProfile } from '../domain/lead.ts';
+
+export interface CaptureDependencies {
+  config: BusinessUnitConfig;
+  clock: Clock;
+  leads: {
+    create(lead: Lead): Promise<'created' | 'exists'>;
+    recordResubmission: (
+      leadId: string,
+      profile: LeadProfile,
+      entry: Lead['timeline'][number],
+      engagement: Lead['engagements'][number],
+    ) => Promise<Lead>;
+    quarantine(params: { profile: LeadProfile; reasons: string[]; now: Date; sourceIp?: string }): Promise<string>;
+  };
+  events: { publish(events: PublishedEvent[], occurredAt: Date): Promise<void> };
+}
+
+export type CaptureResult =
+  | { outcome: 'created' | 'updated'; leadId: string; stage: Lead['stage'] }
+  | { outcome: 'quarantined'; leadId: string; reasons: string[] };
+
+function capturedEvent(lead: Pick<Lead, 'leadId' | 'profile'>, resubmitted: boolean): PublishedEvent<'LeadCaptured'> {
+  return {
+    name: 'LeadCaptured',
+    leadId: lead.leadId,
+    eventId: `${lead.leadId}:captured`,
+    data: {
+      intent: lead.profile.intent,
+      formId: lead.profile.formId,
+      country: lead.profile.country,
+      utm: lead.profile.utm as Record<string, string> | undefined,
+      resubmission: resubmitted,
+    },
+  };
+}
+
+export async function captureLead(
+  deps: CaptureDependencies,
+  input: { profile: LeadProfile; spamSignals: SpamSignals; sourceIp?: string },
+): Promise<CaptureResult> {
+  const now = deps.clock.now();
+  const verdict = assessSpam(input.spamSignals, deps.config.spam, now);
+  if (verdict.spam) {
+    const id = await deps.leads.quarantine({ profile: input.profile, reasons: verdict.reasons, now, sourceIp: input.sourceIp });
+    // Same shape as a real lead id so bots learn nothing from the response.
+    return { outcome: 'quarantined', leadId: `ld_${id.replaceAll('-', '').slice(0, 24)}`, reasons: verdict.reasons };
+  }
+
+  const leadId = leadIdFor(deps.config.name, input.profile.email);
+  const lead = newLead({ leadId, businessUnit: deps.config.name, profile: input.profile, now });
+  if ((await deps.leads.create(lead)) === 'created') {
+    await deps.events.publish([capturedEvent(lead, false)], now);
+    return { outcome: 'created', leadId, stage: lead.stage };
+  }
+
+  const { entry, engagement } = resubmission(input.profile, now);
+  const updated = await deps.leads.recordResubmission(leadId, input.profile, entry, engagement);
+  if (!updated.lifecycleStartedAt) await deps.events.publish([capturedEvent(updated, true)], now);
+  return { outcome: 'updated', leadId, stage: updated.stage };
+}

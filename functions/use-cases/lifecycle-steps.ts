@@ -1,0 +1,505 @@
+/**
+ * The lifecycle steps the state machine calls. Each one loads the lead, asks the domain for a
+ * decision, records the transition (stage, timeline, event, email) and returns the `decision`
+ * the workflow branches on, plus `timeoutSeconds` before a wait. Every step is safe to retry:
+ * emails are sent once per marker, transitions are idempotent for the same inputs.
+ */
+import type { BusinessCalendar, BusinessUnitConfig } from '../../config/schema.ts';
+import type { PublishedEvent } from '../adapters/event-publisher.ts';
+import type { LeadChange, StoredWait } from '../adapters/lead-store.ts';
+import { businessMinutesBetween } from '../domain/business-hours.ts';
+import type { Clock, Lead, Owner, TimelineEntry } from '../domain/lead.ts';
+import { composeNotification, type NotificationFacts } from '../domain/notifications.ts';
+import { nurtureDecision, qualifyLead } from '../domain/qualification.ts';
+import { routeLead, selectTeam } from '../domain/routing.ts';
+import { scoreLead } from '../domain/scoring.ts';
+import { acceptancePlan, firstTouchPlan, nextFirstTouchStep, outcomePlan, timeoutSecondsUntil } from '../domain/sla-policy.ts';
+import type { EmailMessage } from '../domain/notifications.ts';
+
+export interface LifecycleDependencies {
+  config: BusinessUnitConfig;
+  clock: Clock;
+  leads: {
+    get(leadId: string): Promise<Lead | undefined>;
+    transition(leadId: string, change: LeadChange, now: Date): Promise<Lead>;
+    markOnce(leadId: string, marker: string, at: Date): Promise<boolean>;
+    unmark(leadId: string, marker: string): Promise<void>;
+    registerWait(leadId: string, kind: string, wait: StoredWait): Promise<{ lead: Lead; pending?: Record<string, unknown> }>;
+    claimWait(leadId: string, kind: string, token: string): Promise<{ claimed: boolean; pending?: Record<string, unknown> }>;
+    setPending(leadId: string, kind: string, output: Record<string, unknown>): Promise<void>;
+  };
+  routing: {
+    snapshot(teamId: string, repIds: string[]): Promise<{ cursor: number; openLeadsByRep: Record<string, number> }>;
+    advanceCursor(teamId: string, expected: number, next: number): Promise<boolean>;
+    reserve(repId: string, capacity: number): Promise<boolean>;
+    release(repId: string): Promise<void>;
+  };
+  events: { publish(events: PublishedEvent[], occurredAt: Date): Promise<void> };
+  mailer: { send(message: EmailMessage): Promise<void> };
+  callbacks: { completeWait(token: string, output: Record<string, unknown>): Promise<'completed' | 'stale'> };
+}
+
+export interface StepInput {
+  step: string;
+  state: string;
+  leadId: string;
+  /** The previous step's result (`$.result`): a decision and its details. */
+  previous?: Record<string, unknown> | null;
+  wait?: string;
+  token?: string;
+  timeoutSeconds?: number;
+  error?: { Error?: string; Cause?: string };
+}
+
+export type StepResult = { decision: string; timeoutSeconds?: number; [key: string]: unknown };
+
+export class LeadNotFoundError extends Error {
+  override name = 'LeadNotFoundError';
+}
+
+const entry = (at: Date, type: string, summary: string, data?: Record<string, unknown>): TimelineEntry => ({
+  at: at.toISOString(),
+  type,
+  summary,
+  ...(data ? { data } : {}),
+});
+
+const ownerRef = (owner: Owner | undefined) => ({ repId: owner?.repId, teamId: owner?.teamId, fallback: owner?.fallback });
+
+export class LifecycleSteps {
+  constructor(private readonly deps: LifecycleDependencies) {}
+
+  private get config() {
+    return this.deps.config;
+  }
+
+  async run(input: StepInput): Promise<StepResult> {
+    switch (input.step) {
+      case 'resume':
+        return this.resume(input);
+      case 'score':
+        return this.score(input);
+      case 'qualify':
+        return this.qualify(input);
+      case 'register-wait':
+        return this.registerWait(input);
+      case 'nurture-check':
+        return this.nurtureCheck(input);
+      case 'hand-off':
+        return this.handOff(input);
+      case 'first-touch-overdue':
+        return this.firstTouchOverdue(input);
+      case 'decision-overdue':
+        return this.deadlineOverdue(input, 'decision');
+      case 'outcome-overdue':
+        return this.deadlineOverdue(input, 'outcome');
+      case 'recycle':
+        return this.recycle(input);
+      case 'disqualify':
+        return this.disqualify(input);
+      case 'record-outcome':
+        return this.recordOutcome(input);
+      case 'record-failure':
+        return this.recordFailure(input);
+      default:
+        throw new Error(`Unknown lifecycle step "${input.step}"`);
+    }
+  }
+
+  private async load(leadId: string): Promise<Lead> {
+    const lead = await this.deps.leads.get(leadId);
+    if (!lead) throw new LeadNotFoundError(`Lead ${leadId} does not exist`);
+    return lead;
+  }
+
+  /** The calendar an SLA runs on: the owning rep's own hours if set, else the unit's. */
+  calendarFor(owner: Owner | undefined): BusinessCalendar {
+    const rep = this.config.routing.teams.flatMap((t) => t.members).find((m) => m.id === owner?.repId);
+    return rep?.calendar ?? this.config.calendar;
+  }
+
+  /** Sends a notification once per marker, even when the step is retried or the runtime restarts. */
+  private async notifyOnce(lead: Lead, marker: string, facts: NotificationFacts): Promise<void> {
+    const message = composeNotification(lead, facts, this.config);
+    if (message.to.length === 0) return;
+    if (!(await this.deps.leads.markOnce(lead.leadId, marker, facts.now))) return;
+    try {
+      await this.deps.mailer.send(message);
+    } catch (error) {
+      // Let the retry send it: an alert nobody received must not count as sent.
+      await this.deps.leads.unmark(lead.leadId, marker);
+      throw error;
+    }
+  }
+
+  private async publish(events: PublishedEvent[], now: Date): Promise<void> {
+    await this.deps.events.publish(events, now);
+  }
+
+  private async rescore(lead: Lead, now: Date) {
+    const score = scoreLead({ profile: lead.profile, engagements: lead.engagements ?? [] }, this.config.scoring, now);
+    return { score, qualification: qualifyLead({ profile: lead.profile, score }, this.config.qualification) };
+  }
+
+  private async score(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const { score } = await this.rescore(lead, now);
+    await this.deps.leads.transition(
+      lead.leadId,
+      {
+        set: { score, lifecycleStartedAt: lead.lifecycleStartedAt ?? now.toISOString() },
+        timeline: [entry(now, 'scored', `Scored ${score.total} (fit ${score.fit}, engagement ${score.engagement})`, { breakdown: score.breakdown })],
+      },
+      now,
+    );
+    await this.publish(
+      [{ name: 'LeadScored', leadId: lead.leadId, eventId: `${lead.leadId}:scored:${lead.version}`, data: { total: score.total, fit: score.fit, engagement: score.engagement } }],
+      now,
+    );
+    return { decision: 'scored', total: score.total };
+  }
+
+  private async qualify(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const { qualification } = await this.rescore(lead, now);
+    if (qualification.decision === 'disqualify') return { decision: 'disqualify', reason: qualification.reason };
+    if (qualification.decision === 'sql') {
+      await this.deps.leads.transition(
+        lead.leadId,
+        { stage: 'qualified', timeline: [entry(now, 'qualified', `Sales-qualified: ${qualification.reasons.join('; ')}`)] },
+        now,
+      );
+      await this.publish([{ name: 'LeadQualified', leadId: lead.leadId, eventId: `${lead.leadId}:qualified:${lead.version}`, data: { reasons: qualification.reasons } }], now);
+      return { decision: 'sql' };
+    }
+    return this.startNurture(lead, now, `Nurturing (${qualification.level.toUpperCase()}): ${qualification.reasons.join('; ')}`, qualification.level);
+  }
+
+  private async startNurture(lead: Lead, now: Date, summary: string, level: string): Promise<StepResult> {
+    const plan = nurtureDecision(
+      { nurtureStartedAt: now.toISOString(), now, latest: { decision: 'nurture', level: 'lead', reasons: [] } },
+      this.config.nurture,
+    );
+    if (plan.decision !== 'keep-nurturing') throw new Error('A fresh nurture period must allow a wait');
+    const until = new Date(now.getTime() + this.config.nurture.maxNurtureDays * 86_400_000).toISOString();
+    await this.deps.leads.transition(
+      lead.leadId,
+      { stage: 'nurturing', set: { 'sla.nurtureStartedAt': now.toISOString(), 'sla.nurtureUntil': until }, timeline: [entry(now, 'nurturing', summary)] },
+      now,
+    );
+    await this.publish([{ name: 'LeadNurtured', leadId: lead.leadId, eventId: `${lead.leadId}:nurtured:${lead.version}`, data: { level, until } }], now);
+    return { decision: 'nurture', timeoutSeconds: plan.timeoutSeconds };
+  }
+
+  /**
+   * Stores the task token of a callback wait. If the awaited activity already happened (a
+   * touch logged before the token was stored), the wait is completed at once.
+   */
+  private async registerWait(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    if (!input.wait || !input.token) throw new Error('register-wait needs wait and token');
+    const { pending } = await this.deps.leads.registerWait(input.leadId, input.wait, {
+      token: input.token,
+      state: input.state,
+      registeredAt: now.toISOString(),
+      timeoutSeconds: input.timeoutSeconds ?? 0,
+    });
+    if (pending) {
+      const claim = await this.deps.leads.claimWait(input.leadId, input.wait, input.token);
+      if (claim.claimed && claim.pending) await this.deps.callbacks.completeWait(input.token, claim.pending);
+    }
+    return { decision: 'waiting' };
+  }
+
+  private async nurtureCheck(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const { score, qualification } = await this.rescore(lead, now);
+    const verdict = nurtureDecision(
+      { nurtureStartedAt: lead.sla?.nurtureStartedAt ?? now.toISOString(), now, latest: qualification },
+      this.config.nurture,
+    );
+    const woken = input.previous?.decision === 'engaged';
+    const change: LeadChange = { set: { score } };
+    if (woken) change.timeline = [entry(now, 'rescored', `Re-scored after engagement: ${score.total}`)];
+    if (verdict.decision === 'qualified') {
+      change.stage = 'qualified';
+      change.timeline = [...(change.timeline ?? []), entry(now, 'qualified', `Sales-qualified while nurtured: ${qualification.decision === 'sql' ? qualification.reasons.join('; ') : ''}`)];
+    }
+    await this.deps.leads.transition(lead.leadId, change, now);
+    if (woken) await this.publish([{ name: 'LeadScored', leadId: lead.leadId, data: { total: score.total, fit: score.fit, engagement: score.engagement } }], now);
+    switch (verdict.decision) {
+      case 'qualified':
+        await this.publish([{ name: 'LeadQualified', leadId: lead.leadId, eventId: `${lead.leadId}:qualified:${lead.version}`, data: { reasons: qualification.decision === 'sql' ? qualification.reasons : [] } }], now);
+        return { decision: 'qualified' };
+      case 'keep-nurturing':
+        return { decision: 'keep-nurturing', timeoutSeconds: verdict.timeoutSeconds };
+      case 'disqualified':
+        return { decision: 'disqualify', reason: verdict.reason };
+      case 'expired':
+        return verdict.action === 'recycle'
+          ? { decision: 'recycle', reason: 'nurture-expired' }
+          : { decision: 'disqualify', reason: `Nurtured for ${this.config.nurture.maxNurtureDays} days without qualifying` };
+    }
+  }
+
+  /** Routes the lead to a rep (fairly, under concurrent hand-offs) and starts the first-touch SLA clock. */
+  private async handOff(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const reassigning = input.previous?.decision === 'reassign';
+    if (lead.stage === 'assigned' && lead.sla?.ladder && !reassigning) {
+      // A retried hand-off that already went through: keep the assignment.
+      const plan = nextFirstTouchStep(lead.sla.ladder, now, this.config.sla, this.calendarFor(lead.owner));
+      return { decision: 'assigned', timeoutSeconds: 'timeoutSeconds' in plan ? plan.timeoutSeconds : 1 };
+    }
+    const previousOwner = reassigning ? lead.owner : undefined;
+    const excluded = [...(lead.sla?.excludedRepIds ?? []), ...(previousOwner?.repId ? [previousOwner.repId] : [])];
+    const forceFallback = input.previous?.fallback === true;
+    const reassignments = reassigning ? Number(input.previous?.reassignments ?? (lead.sla?.reassignments ?? 0) + 1) : (lead.sla?.reassignments ?? 0);
+
+    const { owner, teamId, ruleId, skipped } = await this.assignOwner(lead, now, excluded, forceFallback);
+    if (previousOwner?.repId) await this.deps.routing.release(previousOwner.repId);
+
+    const calendar = this.calendarFor(owner);
+    const plan = firstTouchPlan(now, this.config.sla, calendar, { reassignments });
+    const skippedNote = skipped.length ? ` (skipped ${skipped.map((s) => `${s.repId}: ${s.reason}`).join(', ')})` : '';
+    const assignedLead = await this.deps.leads.transition(
+      lead.leadId,
+      {
+        stage: 'assigned',
+        set: {
+          owner,
+          'sla.assignedAt': now.toISOString(),
+          'sla.followUpDueAt': plan.followUpDueAt,
+          'sla.reminderAt': plan.reminderAt,
+          'sla.ladder': plan.state,
+          'sla.escalationLevel': 0,
+          'sla.reassignments': reassignments,
+          'sla.excludedRepIds': excluded,
+          'sla.breachedAt': undefined,
+        },
+        timeline: [
+          entry(
+            now,
+            reassigning ? 'reassigned' : 'assigned',
+            `${reassigning ? 'Reassigned' : 'Assigned'} to ${owner.name}${owner.fallback ? ' (fallback: no eligible rep)' : ''} in team ${teamId}${ruleId ? ` by rule ${ruleId}` : ''}; first touch due ${plan.followUpDueAt}${skippedNote}`,
+            { skipped },
+          ),
+        ],
+      },
+      now,
+    );
+    const events: PublishedEvent[] = [
+      { name: 'LeadAssigned', leadId: lead.leadId, eventId: `${lead.leadId}:assigned:${reassignments}`, data: { owner: ownerRef(owner), followUpDueAt: plan.followUpDueAt, ruleId } },
+    ];
+    if (reassigning) {
+      events.push({ name: 'LeadReassigned', leadId: lead.leadId, eventId: `${lead.leadId}:reassigned:${reassignments}`, data: { from: ownerRef(previousOwner), to: ownerRef(owner), reassignments } });
+    }
+    await this.publish(events, now);
+    await this.notifyOnce(assignedLead, `assigned-${reassignments}`, { kind: 'assigned', audiences: ['rep'], now });
+    if (previousOwner) {
+      await this.notifyOnce({ ...assignedLead }, `reassigned-away-${reassignments}`, {
+        kind: 'reassigned-away',
+        audiences: ['manager'],
+        now,
+        previousOwnerEmail: previousOwner.email,
+      });
+    }
+    return { decision: 'assigned', timeoutSeconds: plan.timeoutSeconds };
+  }
+
+  private async assignOwner(lead: Lead, now: Date, excludeRepIds: string[], forceFallback: boolean) {
+    const routing = this.config.routing;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const teamId = forceFallback ? routing.defaultTeam : undefined;
+      const candidateTeam = routing.teams.find((t) => t.id === (teamId ?? selectTeam(lead.profile, routing).team.id))!;
+      const snapshot = await this.deps.routing.snapshot(candidateTeam.id, candidateTeam.members.map((m) => m.id));
+      const decision = forceFallback
+        ? ({ decision: 'fallback', owner: { ...routing.fallback, fallback: true, teamId: candidateTeam.id, managerEmail: candidateTeam.manager.email }, teamId: candidateTeam.id, skipped: [] } as const)
+        : routeLead(
+            { profile: lead.profile, now, openLeadsByRep: snapshot.openLeadsByRep, rotation: { [candidateTeam.id]: snapshot.cursor }, excludeRepIds },
+            routing,
+            this.config.calendar,
+          );
+      if (decision.decision === 'fallback') {
+        return { owner: decision.owner, teamId: decision.teamId, ruleId: 'ruleId' in decision ? decision.ruleId : undefined, skipped: decision.skipped };
+      }
+      // Another hand-off moved the rotation since our snapshot: route again from the new cursor.
+      if (!(await this.deps.routing.advanceCursor(decision.teamId, snapshot.cursor, decision.nextCursor))) continue;
+      const member = candidateTeam.members.find((m) => m.id === decision.owner.repId);
+      if (member && !(await this.deps.routing.reserve(member.id, member.capacity))) continue;
+      return { owner: decision.owner, teamId: decision.teamId, ruleId: decision.ruleId, skipped: decision.skipped };
+    }
+    throw new Error('Could not assign the lead: routing state kept changing under contention');
+  }
+
+  /** One rung of the escalation ladder per call: remind, breach, escalate, reassign. */
+  private async firstTouchOverdue(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const ladder = lead.sla?.ladder;
+    if (!ladder) throw new Error(`Lead ${lead.leadId} has no first-touch ladder`);
+    const calendar = this.calendarFor(lead.owner);
+    const step = nextFirstTouchStep(ladder, now, this.config.sla, calendar);
+    const waited = businessMinutesBetween(new Date(ladder.assignedAt), now, calendar);
+    const rung = `${ladder.reassignments}`;
+    switch (step.decision) {
+      case 'wait':
+        return { decision: 'wait', timeoutSeconds: step.timeoutSeconds };
+      case 'remind': {
+        const updated = await this.deps.leads.transition(lead.leadId, { set: { 'sla.ladder': step.state }, timeline: [entry(now, 'reminder', `Reminder sent to ${lead.owner?.name}: first touch due ${ladder.followUpDueAt}`)] }, now);
+        await this.publish([{ name: 'FollowUpReminder', leadId: lead.leadId, eventId: `${lead.leadId}:reminder:${rung}`, data: { owner: ownerRef(lead.owner), followUpDueAt: ladder.followUpDueAt } }], now);
+        await this.notifyOnce(updated, `reminder-${rung}`, { kind: 'reminder', audiences: step.notify, now, businessMinutesWaited: waited });
+        return { decision: 'remind', timeoutSeconds: step.timeoutSeconds };
+      }
+      case 'breach': {
+        const updated = await this.deps.leads.transition(
+          lead.leadId,
+          { set: { 'sla.ladder': step.state, 'sla.breachedAt': now.toISOString(), 'sla.escalationLevel': 0 }, timeline: [entry(now, 'breached', `First-touch SLA breached after ${waited} business minutes (SLA ${this.config.sla.firstTouchMinutes})`)] },
+          now,
+        );
+        await this.publish([{ name: 'FollowUpBreached', leadId: lead.leadId, eventId: `${lead.leadId}:breach:${rung}`, data: { owner: ownerRef(lead.owner), followUpDueAt: ladder.followUpDueAt, businessMinutesWaited: waited } }], now);
+        await this.notifyOnce(updated, `breach-${rung}`, { kind: 'breach', audiences: step.notify, now, businessMinutesWaited: waited });
+        return { decision: 'breach', timeoutSeconds: step.timeoutSeconds };
+      }
+      case 'escalate':
+      case 'escalation-exhausted': {
+        const level = step.decision === 'escalate' ? step.level : this.config.sla.escalation.length + 1;
+        const updated = await this.deps.leads.transition(
+          lead.leadId,
+          { set: { 'sla.ladder': step.state, 'sla.escalationLevel': level }, timeline: [entry(now, 'escalated', `Escalation level ${level}: notified ${step.notify.join(', ')}`)] },
+          now,
+        );
+        await this.publish([{ name: 'LeadEscalated', leadId: lead.leadId, eventId: `${lead.leadId}:escalated:${rung}:${level}`, data: { owner: ownerRef(lead.owner), level, notified: step.notify } }], now);
+        await this.notifyOnce(updated, `escalation-${rung}-${level}`, {
+          kind: step.decision === 'escalate' ? 'escalation' : 'exhausted',
+          audiences: step.notify,
+          now,
+          level,
+          businessMinutesWaited: waited,
+        });
+        return { decision: step.decision, timeoutSeconds: step.timeoutSeconds };
+      }
+      case 'reassign':
+        return { decision: 'reassign', reassignments: step.reassignments };
+      case 'give-up': {
+        const updated = await this.deps.leads.transition(lead.leadId, { timeline: [entry(now, 'given-up', 'Never contacted: moving the lead to the fallback queue')] }, now);
+        await this.notifyOnce(updated, `give-up-${rung}`, { kind: 'give-up', audiences: step.notify, now, businessMinutesWaited: waited });
+        return { decision: 'reassign', reassignments: ladder.reassignments, fallback: true };
+      }
+    }
+  }
+
+  /** Acceptance or outcome overdue: alert once per window and wait another window. */
+  private async deadlineOverdue(input: StepInput, kind: 'decision' | 'outcome'): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const calendar = this.calendarFor(lead.owner);
+    const plan = kind === 'decision' ? acceptancePlan(now, this.config.sla, calendar) : outcomePlan(now, this.config.sla, calendar);
+    const dueAt = kind === 'decision' ? lead.sla?.acceptanceDueAt : lead.sla?.outcomeDueAt;
+    const updated = await this.deps.leads.transition(
+      lead.leadId,
+      { timeline: [entry(now, `${kind}-overdue`, `${kind === 'decision' ? 'Accept/reject' : 'Outcome'} overdue since ${dueAt ?? 'n/a'}; manager alerted`)] },
+      now,
+    );
+    await this.notifyOnce(updated, `${kind}-overdue-${dueAt ?? now.toISOString()}`, { kind: `${kind}-overdue`, audiences: ['rep', 'manager'], now });
+    const nextDue = 'acceptanceDueAt' in plan ? plan.acceptanceDueAt : plan.outcomeDueAt;
+    await this.deps.leads.transition(lead.leadId, { set: { [kind === 'decision' ? 'sla.acceptanceDueAt' : 'sla.outcomeDueAt']: nextDue } }, now);
+    return { decision: 'wait', timeoutSeconds: plan.timeoutSeconds };
+  }
+
+  /** Sales rejected the lead (reason kept) or nurture ran out: back to marketing. */
+  private async recycle(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const reason = String(input.previous?.reason ?? 'recycled');
+    const rejected = input.previous?.decision === 'rejected';
+    if (lead.owner?.repId && rejected) await this.deps.routing.release(lead.owner.repId);
+    await this.deps.leads.transition(
+      lead.leadId,
+      {
+        stage: 'recycled',
+        set: rejected ? { rejection: { reason, at: now.toISOString(), by: lead.owner?.email } } : {},
+        timeline: [entry(now, 'recycled', rejected ? `Rejected by ${lead.owner?.name ?? 'sales'}: ${reason}; recycled to nurture` : `Recycled: ${reason}`)],
+      },
+      now,
+    );
+    const events: PublishedEvent[] = [{ name: 'LeadRecycled', leadId: lead.leadId, eventId: `${lead.leadId}:recycled:${lead.version}`, data: { reason } }];
+    if (rejected) events.unshift({ name: 'LeadRejected', leadId: lead.leadId, eventId: `${lead.leadId}:rejected:${lead.version}`, data: { owner: ownerRef(lead.owner), reason } });
+    await this.publish(events, now);
+    return this.startNurture(lead, now, `Nurturing again after recycle (${reason})`, 'recycled');
+  }
+
+  private async disqualify(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const reason = String(input.previous?.reason ?? 'disqualified');
+    if (lead.owner?.repId && (lead.stage === 'assigned' || lead.stage === 'touched' || lead.stage === 'accepted')) {
+      await this.deps.routing.release(lead.owner.repId);
+    }
+    await this.deps.leads.transition(lead.leadId, { stage: 'disqualified', timeline: [entry(now, 'disqualified', `Disqualified: ${reason}`)] }, now);
+    await this.publish([{ name: 'LeadDisqualified', leadId: lead.leadId, eventId: `${lead.leadId}:disqualified`, data: { reason } }], now);
+    return { decision: 'done' };
+  }
+
+  private async recordOutcome(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const result = input.previous?.result === 'won' ? 'won' : 'lost';
+    const reason = typeof input.previous?.reason === 'string' ? input.previous.reason : undefined;
+    if (lead.owner?.repId && lead.stage !== 'won' && lead.stage !== 'lost') await this.deps.routing.release(lead.owner.repId);
+    await this.deps.leads.transition(
+      lead.leadId,
+      { stage: result, set: { outcome: { result, at: now.toISOString(), ...(reason ? { reason } : {}) } }, timeline: [entry(now, result, `Closed ${result}${reason ? `: ${reason}` : ''}`)] },
+      now,
+    );
+    await this.publish([{ name: 'LeadConverted', leadId: lead.leadId, eventId: `${lead.leadId}:converted`, data: { result, reason } }], now);
+    return { decision: 'done' };
+  }
+
+  private async recordFailure(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.deps.leads.get(input.leadId);
+    const error = `${input.error?.Error ?? 'Error'}: ${(input.error?.Cause ?? '').slice(0, 500)}`;
+    if (!lead) return { decision: 'failed' };
+    const updated = await this.deps.leads.transition(lead.leadId, { stage: 'failed', set: { failure: { at: now.toISOString(), error, stage: lead.stage } }, timeline: [entry(now, 'failed', `Lifecycle step failed in stage ${lead.stage}: ${error}`)] }, now);
+    await this.publish([{ name: 'LifecycleFailed', leadId: lead.leadId, data: { stage: lead.stage, error } }], now);
+    await this.notifyOnce(updated, `failure-${lead.version}`, { kind: 'failure', audiences: ['ops'], now, error });
+    return { decision: 'failed' };
+  }
+
+  /** Where a resumed execution enters: the stage the lead is in, with the wait it still owes. */
+  private async resume(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const calendar = this.calendarFor(lead.owner);
+    switch (lead.stage) {
+      case 'captured':
+        return { decision: 'score' };
+      case 'qualified':
+        return { decision: 'hand-off' };
+      case 'nurturing':
+      case 'recycled': {
+        const until = lead.sla?.nurtureUntil ?? now.toISOString();
+        const next = Math.min(Date.parse(until), now.getTime() + this.config.nurture.checkIntervalHours * 3_600_000);
+        return { decision: 'nurture', timeoutSeconds: timeoutSecondsUntil(now, new Date(next)) };
+      }
+      case 'assigned': {
+        const ladder = lead.sla?.ladder;
+        if (!ladder) return { decision: 'hand-off' };
+        const step = nextFirstTouchStep(ladder, now, this.config.sla, calendar);
+        // Overdue rungs are caught up by the first wait timing out at once, never skipped.
+        return { decision: 'await-first-touch', timeoutSeconds: step.decision === 'wait' ? step.timeoutSeconds : 1 };
+      }
+      case 'touched':
+        return { decision: 'await-decision', timeoutSeconds: timeoutSecondsUntil(now, lead.sla?.acceptanceDueAt ?? now) };
+      case 'accepted':
+        return { decision: 'await-outcome', timeoutSeconds: timeoutSecondsUntil(now, lead.sla?.outcomeDueAt ?? now) };
+      default:
+        return { decision: 'done' };
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The unit's EventBridge bus, its archive, and one rule per row of `EVENT_ROUTES`
+ * (workflows/event-routes.ts): the routing table lives there, not here.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { type Archive, type CfnRule, EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { EVENT_ROUTES, EVENT_SOURCE, type EventRoute, type RouteTarget } from '../../workflows/event-routes.ts';
+
+/** CloudFormation metadata key on each AWS::Events::Rule naming its EVENT_ROUTES row. */
+export const ROUTE_METADATA_KEY = 'leadflow:route';
+
+export function eventBusName(unit: string): string {
+  return `leadflow-${unit}`;
+}
+
+export interface LeadflowEventsProps {
+  config: BusinessUnitConfig;
+  /** @default 30 days */
+  archiveRetention?: Duration;
+}
+
+export class LeadflowEvents extends Construct {
+  readonly bus: EventBus;
+  readonly archive: Archive;
+  /** Where events land that a target could not take after all retries. */
+  readonly deadLetterQueue: Queue;
+  readonly rules: Rule[] = [];
+
+  constructor(scope: Construct, id: string, props: LeadflowEventsProps) {
+    super(scope, id);
+    const unit = props.config.name;
+    this.bus = new EventBus(this, 'Bus', {
+      eventBusName: eventBusName(unit),
+      description: `Leadflow lead events for ${props.config.displayName}`,
+    });
+    // Replayable history of every lead event, for recovery after a bad deploy.
+    this.archive = this.bus.archive('Archive', {
+      description: `Leadflow ${unit} events`,
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: props.archiveRetention ?? Duration.days(30),
+    });
+    this.deadLetterQueue = new Queue(this, 'TargetDlq', {
+      // SQS-managed SSE: EventBridge cannot write to a queue encrypted with the aws/sqs KMS key.
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself the dead-letter queue of the EventBridge rule targets; it is alarmed on depth.',
+      },
+    ]);
+  }
+
+  /** One rule per route (construct id = route id), each invoking its target with retries and the DLQ. */
+  routeTo(targets: Record<RouteTarget, IFunction>, routes: readonly EventRoute[] = EVENT_ROUTES): void {
+    for (const route of routes) {
+      const rule = new Rule(this, route.id, {
+        eventBus: this.bus,
+        description: route.description,
+        eventPattern: { source: [EVENT_SOURCE], detailType: [...route.detailTypes] },
+      });
+      rule.addTarget(
+        new LambdaFunction(targets[route.target], {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      );
+      (rule.node.defaultChild as CfnRule).addMetadata(ROUTE_METADATA_KEY, route.id);
+      this.rules.push(rule);
+    }
+  }
+}

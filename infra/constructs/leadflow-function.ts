@@ -1,0 +1,205 @@
+/**
+ * The house Lambda construct: every Leadflow function is a `LeadflowFunction`, so runtime,
+ * bundling, logging and the baked-in unit config are the same everywhere.
+ */
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { REPO_ROOT } from '../paths.ts';
+import { createLogGroup } from './log-group.ts';
+
+/** Lambda entry modules: `functions/handlers/<name>.ts`, each exporting `handler`. */
+export const HANDLER_NAMES = ['capture-lead', 'get-lead', 'start-lifecycle', 'lifecycle-step', 'complete-wait'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** CloudFormation metadata key on each AWS::Lambda::Function naming its handler module. */
+export const HANDLER_METADATA_KEY = 'leadflow:handler';
+/** The build-time constant holding the validated unit config (JSON) inside each bundle. */
+export const UNIT_CONFIG_DEFINE = 'process.env.LEADFLOW_UNIT_CONFIG';
+export const POWERTOOLS_SERVICE_NAME = 'leadflow';
+
+/** Environment variable names the functions receive. */
+export const ENV = {
+  businessUnit: 'BUSINESS_UNIT',
+  tableName: 'TABLE_NAME',
+  eventBusName: 'EVENT_BUS_NAME',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  sesSender: 'SES_SENDER',
+} as const;
+
+export function handlerEntry(name: HandlerName): string {
+  return join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`);
+}
+
+/** esbuild options shared by every function; the unit config is inlined as a string constant. */
+export function leadflowBundling(config: BusinessUnitConfig): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node22',
+    minify: true,
+    sourceMap: true,
+    mainFields: ['module', 'main'],
+    // Bundled CommonJS dependencies may still call require(); ESM has none, so provide one.
+    banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    define: { [UNIT_CONFIG_DEFINE]: JSON.stringify(JSON.stringify(config)) },
+  };
+}
+
+export interface LeadflowFunctionProps {
+  config: BusinessUnitConfig;
+  /** The handler module name, e.g. `capture-lead`. */
+  handler: HandlerName;
+  description?: string;
+  /** @default 512 */
+  memorySize?: number;
+  /** @default 10 seconds */
+  timeout?: Duration;
+  environment?: Record<string, string>;
+}
+
+export class LeadflowFunction extends NodejsFunction {
+  readonly handlerName: HandlerName;
+  readonly functionLogGroup: LogGroup;
+  readonly serviceRole: Role;
+
+  constructor(scope: Construct, id: string, props: LeadflowFunctionProps) {
+    const logGroup = createLogGroup(scope, `${id}LogGroup`, { config: props.config });
+    // Own role instead of AWSLambdaBasicExecutionRole (logs:* on *): write to this log group only.
+    const role = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Leadflow ${props.config.name} ${props.handler}`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: handlerEntry(props.handler),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      description: props.description,
+      role,
+      logGroup,
+      bundling: leadflowBundling(props.config),
+      environment: {
+        [ENV.businessUnit]: props.config.name,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME,
+        ...props.environment,
+      },
+    });
+    this.handlerName = props.handler;
+    this.functionLogGroup = logGroup;
+    this.serviceRole = role;
+    (this.node.defaultChild as CfnFunction).addMetadata(HANDLER_METADATA_KEY, props.handler);
+  }
+
+  /** TABLE_NAME plus exactly the data-plane access asked for. */
+  bindTable(table: ITable, access: 'read' | 'readWrite'): this {
+    this.addEnvironment(ENV.tableName, table.tableName);
+    if (access === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    NagSuppressions.addResourceSuppressions(
+      this.serviceRole,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'Queries on the lead table GSIs need the table/index/* resource; it is scoped to this one table.',
+          appliesTo: [{ regex: '/^Resource::<.+\\.Arn>\\/index\\/\\*$/g' }],
+        },
+      ],
+      true,
+    );
+    return this;
+  }
+
+  /** EVENT_BUS_NAME plus events:PutEvents on that bus only. */
+  publishTo(bus: IEventBus): this {
+    this.addEnvironment(ENV.eventBusName, bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /** STATE_MACHINE_ARN plus states:StartExecution on that state machine only. */
+  allowStartExecution(stateMachine: IStateMachine): this {
+    this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this);
+    return this;
+  }
+
+  /** states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat on that state machine only. */
+  allowTaskResponse(stateMachine: IStateMachine): this {
+    stateMachine.grantTaskResponse(this);
+    return this;
+  }
+
+  /**
+   * SES_SENDER plus ses:SendEmail/SendRawEmail as that sender only: on the address identity
+   * or its domain identity (whichever is verified), with the From address pinned.
+   */
+  allowSendEmail(sender: string): this {
+    const stack = Stack.of(this);
+    const domain = sender.slice(sender.lastIndexOf('@') + 1);
+    this.addEnvironment(ENV.sesSender, sender);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: sender }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': sender } },
+      }),
+    );
+    return this;
+  }
+
+  /** ssm:GetParameter on one SecureString parameter (name starts with `/`) and KMS decrypt via SSM for it. */
+  allowReadSecureParameter(name: string): this {
+    const stack = Stack.of(this);
+    const parameterArn = stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
+    this.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['ssm:GetParameter'], resources: [parameterArn] }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['kms:Decrypt'],
+        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `ssm.${stack.region}.${stack.urlSuffix}`,
+            'kms:EncryptionContext:PARAMETER_ARN': parameterArn,
+          },
+        },
+      }),
+    );
+    NagSuppressions.addResourceSuppressions(
+      this.serviceRole,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'The SecureString key (aws/ssm or a customer key) is chosen outside this stack; kms:Decrypt on key/* is ' +
+            'limited to calls made by SSM for this one parameter (kms:ViaService + PARAMETER_ARN encryption context).',
+          appliesTo: [{ regex: '/^Resource::arn:[^:]+:kms:[^:]+:[^:]+:key\\/\\*$/g' }],
+        },
+      ],
+      true,
+    );
+    return this;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Building blocks of the CDK app, shared by `infra/app.ts` (cdk synth/deploy), `infra/synth.ts`
+ * (local runtime) and the infra tests, so all three build the same stacks with the same flags.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Aspects, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { BusinessUnitConfigError, listBusinessUnits, loadBusinessUnitConfig } from '../config/load.ts';
+import type { BusinessUnitConfig } from '../config/schema.ts';
+import { REPO_ROOT } from './paths.ts';
+import { LeadflowStack, stackNameFor } from './stacks/leadflow-stack.ts';
+
+/** Context key naming the unit(s) to synthesize: `-c businessUnit=demo` or `-c businessUnit=demo,emea`. */
+export const BUSINESS_UNIT_CONTEXT = 'businessUnit';
+
+let cdkJsonContext: Record<string, unknown> | undefined;
+
+/** The feature flags and other context from cdk.json (the CLI passes these itself; in-process apps need them too). */
+export function leadflowContext(): Record<string, unknown> {
+  if (!cdkJsonContext) {
+    const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+    cdkJsonContext = cdkJson.context ?? {};
+  }
+  return cdkJsonContext;
+}
+
+export interface CreateAppOptions {
+  /** Skip esbuild bundling (tests, local runtime): function code becomes a placeholder asset. */
+  skipBundling?: boolean;
+  /** Extra context; wins over cdk.json but not over `-c` values from the CLI. */
+  context?: Record<string, unknown>;
+  outdir?: string;
+}
+
+export function createLeadflowApp(options: CreateAppOptions = {}): App {
+  return new App({
+    outdir: options.outdir,
+    context: {
+      ...leadflowContext(),
+      ...(options.skipBundling ? { 'aws:cdk:bundling-stacks': [] } : {}),
+      ...options.context,
+    },
+  });
+}
+
+export function addBusinessUnitStack(app: App, config: BusinessUnitConfig, env?: Environment): LeadflowStack {
+  const name = stackNameFor(config.name);
+  return new LeadflowStack(app, name, { config, env });
+}
+
+/** cdk-nag AWS Solutions checks on everything under `scope`; suppressions sit next to their resources. */
+export function applyNagChecks(scope: IConstruct): void {
+  Aspects.of(scope).add(new AwsSolutionsChecks({ verbose: true }));
+}
+
+/** Parses the `businessUnit` context value into unit names, naming the known units on any mistake. */
+export function parseBusinessUnitContext(value: unknown, known: string[] = listBusinessUnits()): string[] {
+  const knownText = known.join(', ') || '(none)';
+  const raw = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : '';
+  const names = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
+  if (names.length === 0) {
+    throw new BusinessUnitConfigError(
+      `Missing context "${BUSINESS_UNIT_CONTEXT}": pass -c ${BUSINESS_UNIT_CONTEXT}=<unit>[,<unit>...]. Known units: ${knownText}`,
+    );
+  }
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    throw new BusinessUnitConfigError(
+      `Unknown business unit${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}. Known units: ${knownText}`,
+    );
+  }
+  return names;
+}
+
+/** Loads every unit, reporting all invalid files at once (each error names its file and field paths). */
+export async function loadBusinessUnits(
+  names: string[],
+  load: (name: string) => Promise<BusinessUnitConfig> = loadBusinessUnitConfig,
+): Promise<BusinessUnitConfig[]> {
+  const results = await Promise.allSettled(names.map((n) => load(n)));
+  const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  if (errors.length > 0) {
+    const message = errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('\n');
+    throw new BusinessUnitConfigError(message);
+  }
+  return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+}

@@ -1,0 +1,173 @@
+/**
+ * The lead lifecycle state machine, built as a CDK sfn chain. The stack synthesizes it;
+ * the local runtime and the workflow scenario tests execute that synthesized JSON.
+ *
+ * No business rule lives here: every Task calls the lifecycle-step function, whose domain
+ * code returns a `decision` (and, before a wait, its `timeoutSeconds`); Choice states only
+ * branch on that. Waits are callback tasks (no polling loops), so a lead nurtured for a year
+ * costs a few states per nurture interval.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+
+export interface LeadLifecycleFunctions {
+  /** Runs every domain step (score, qualify, hand off, ...) and registers callback waits. */
+  lifecycleStep: IFunction;
+}
+
+/** The callback waits and the activity that completes each one. */
+export const WAIT_STATES = {
+  Nurture: 'nurture',
+  AwaitFirstTouch: 'first-touch',
+  AwaitDecision: 'decision',
+  AwaitOutcome: 'outcome',
+} as const;
+export type WaitStateName = keyof typeof WAIT_STATES;
+export type WaitKind = (typeof WAIT_STATES)[WaitStateName];
+
+/** Steps the lifecycle-step function implements; each Task passes one of these. */
+export const LIFECYCLE_STEPS = [
+  'resume',
+  'score',
+  'qualify',
+  'register-wait',
+  'nurture-check',
+  'hand-off',
+  'first-touch-overdue',
+  'decision-overdue',
+  'outcome-overdue',
+  'recycle',
+  'disqualify',
+  'record-outcome',
+  'record-failure',
+] as const;
+export type LifecycleStep = (typeof LIFECYCLE_STEPS)[number];
+
+const decision = (value: string) => sfn.Condition.stringEquals('$.result.decision', value);
+
+export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions): sfn.IChainable {
+  const step = (id: string, name: LifecycleStep, extra: Record<string, unknown> = {}) => {
+    const task = new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: fns.lifecycleStep,
+      payload: sfn.TaskInput.fromObject({ step: name, state: id, 'leadId.$': '$.leadId', 'previous.$': '$.result', ...extra }),
+      payloadResponseOnly: true,
+      resultPath: '$.result',
+      retryOnServiceExceptions: true,
+    });
+    task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
+    return task;
+  };
+
+  const waitFor = (id: WaitStateName) => {
+    const task = new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: fns.lifecycleStep,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        step: 'register-wait',
+        state: id,
+        wait: WAIT_STATES[id],
+        'leadId.$': '$.leadId',
+        token: sfn.JsonPath.taskToken,
+        'timeoutSeconds.$': '$.result.timeoutSeconds',
+      }),
+      taskTimeout: sfn.Timeout.at('$.result.timeoutSeconds'),
+      resultPath: '$.result',
+      retryOnServiceExceptions: true,
+    });
+    task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
+    return task;
+  };
+
+  const failed = new sfn.Fail(scope, 'LifecycleFailed', { error: 'LifecycleFailed', cause: 'A lifecycle step failed after retries; see the lead timeline.' });
+  const recordFailure = new tasks.LambdaInvoke(scope, 'RecordFailure', {
+    lambdaFunction: fns.lifecycleStep,
+    payload: sfn.TaskInput.fromObject({ step: 'record-failure', state: 'RecordFailure', 'leadId.$': '$.leadId', 'error.$': '$.error' }),
+    payloadResponseOnly: true,
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  recordFailure.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
+  recordFailure.next(failed);
+
+  const onFailure = (task: tasks.LambdaInvoke) => task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+  const onTimeout = (task: tasks.LambdaInvoke, next: sfn.IChainable) =>
+    task.addCatch(next, { errors: ['States.Timeout'], resultPath: '$.timeout' });
+
+  const done = new sfn.Succeed(scope, 'Done');
+
+  const score = step('Score', 'score');
+  const qualify = step('Qualify', 'qualify');
+  const nurture = waitFor('Nurture');
+  const nurtureCheck = step('NurtureCheck', 'nurture-check');
+  const handOff = step('HandOff', 'hand-off');
+  const awaitFirstTouch = waitFor('AwaitFirstTouch');
+  const firstTouchOverdue = step('FirstTouchOverdue', 'first-touch-overdue');
+  const awaitDecision = waitFor('AwaitDecision');
+  const decisionOverdue = step('DecisionOverdue', 'decision-overdue');
+  const awaitOutcome = waitFor('AwaitOutcome');
+  const outcomeOverdue = step('OutcomeOverdue', 'outcome-overdue');
+  const recycle = step('Recycle', 'recycle');
+  const disqualify = step('Disqualify', 'disqualify');
+  const outcome = step('Outcome', 'record-outcome');
+  const resume = step('Resume', 'resume');
+
+  // Timeouts are part of the plan (reminders, escalation), not failures: catch them first.
+  onTimeout(nurture, nurtureCheck);
+  onTimeout(awaitFirstTouch, firstTouchOverdue);
+  onTimeout(awaitDecision, decisionOverdue);
+  onTimeout(awaitOutcome, outcomeOverdue);
+  for (const task of [score, qualify, nurture, nurtureCheck, handOff, awaitFirstTouch, firstTouchOverdue, awaitDecision, decisionOverdue, awaitOutcome, outcomeOverdue, recycle, disqualify, outcome, resume]) {
+    onFailure(task);
+  }
+
+  const routeQualification = new sfn.Choice(scope, 'Qualified?')
+    .when(decision('sql'), handOff)
+    .when(decision('disqualify'), disqualify)
+    .otherwise(nurture);
+
+  const afterNurture = new sfn.Choice(scope, 'NurtureDone?')
+    .when(decision('qualified'), handOff)
+    .when(decision('recycle'), recycle)
+    .when(decision('disqualify'), disqualify)
+    .otherwise(nurture);
+
+  const afterFirstTouchOverdue = new sfn.Choice(scope, 'Reassign?').when(decision('reassign'), handOff).otherwise(awaitFirstTouch);
+
+  const afterDecision = new sfn.Choice(scope, 'Accepted?')
+    .when(decision('accepted'), awaitOutcome)
+    .when(decision('rejected'), recycle)
+    .otherwise(awaitDecision);
+
+  const afterOutcomeWait = new sfn.Choice(scope, 'Closed?').when(decision('closed'), outcome).otherwise(awaitOutcome);
+
+  const resumeAt = new sfn.Choice(scope, 'ResumeAt')
+    .when(decision('score'), score)
+    .when(decision('nurture'), nurture)
+    .when(decision('hand-off'), handOff)
+    .when(decision('await-first-touch'), awaitFirstTouch)
+    .when(decision('await-decision'), awaitDecision)
+    .when(decision('await-outcome'), awaitOutcome)
+    .otherwise(done);
+
+  score.next(qualify);
+  qualify.next(routeQualification);
+  nurture.next(nurtureCheck);
+  nurtureCheck.next(afterNurture);
+  handOff.next(awaitFirstTouch);
+  awaitFirstTouch.next(awaitDecision);
+  firstTouchOverdue.next(afterFirstTouchOverdue);
+  awaitDecision.next(afterDecision);
+  decisionOverdue.next(awaitDecision);
+  awaitOutcome.next(afterOutcomeWait);
+  outcomeOverdue.next(awaitOutcome);
+  recycle.next(nurture);
+  disqualify.next(done);
+  outcome.next(done);
+  resume.next(resumeAt);
+
+  return new sfn.Choice(scope, 'StartOrResume')
+    .when(sfn.Condition.isPresent('$.resumeAt'), resume)
+    .otherwise(score);
+}

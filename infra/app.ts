@@ -11,12 +11,12 @@
 import { BusinessUnitConfigError } from '../config/load.ts';
 import {
   addBusinessUnitStack,
-  applyNagChecks,
   BUSINESS_UNIT_CONTEXT,
   createLeadflowApp,
   loadBusinessUnits,
   parseBusinessUnitContext,
 } from './leadflow-app.ts';
+import { applyNagChecks } from './nag.ts';
 
 async function main(): Promise<void> {
   const app = createLeadflowApp();

@@ -4,9 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Aspects, type Environment } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
+import { App, type Environment } from 'aws-cdk-lib';
 import { BusinessUnitConfigError, listBusinessUnits, loadBusinessUnitConfig } from '../config/load.ts';
 import type { BusinessUnitConfig } from '../config/schema.ts';
 import { REPO_ROOT } from './paths.ts';
@@ -20,7 +18,9 @@ let cdkJsonContext: Record<string, unknown> | undefined;
 /** The feature flags and other context from cdk.json (the CLI passes these itself; in-process apps need them too). */
 export function leadflowContext(): Record<string, unknown> {
   if (!cdkJsonContext) {
-    const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+    const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+      context?: Record<string, unknown>;
+    };
     cdkJsonContext = cdkJson.context ?? {};
   }
   return cdkJsonContext;
@@ -32,11 +32,18 @@ export interface CreateAppOptions {
   /** Extra context; wins over cdk.json but not over `-c` values from the CLI. */
   context?: Record<string, unknown>;
   outdir?: string;
+  /**
+   * CDK's built-in CloudFormation template validation (a WASM rule engine, ~3 s to start).
+   * `cdk synth` keeps it on; in-process synths that only read the template turn it off.
+   * @default true
+   */
+  cloudFormationValidation?: boolean;
 }
 
 export function createLeadflowApp(options: CreateAppOptions = {}): App {
   return new App({
     outdir: options.outdir,
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
     context: {
       ...leadflowContext(),
       ...(options.skipBundling ? { 'aws:cdk:bundling-stacks': [] } : {}),
@@ -50,16 +57,18 @@ export function addBusinessUnitStack(app: App, config: BusinessUnitConfig, env?:
   return new LeadflowStack(app, name, { config, env });
 }
 
-/** cdk-nag AWS Solutions checks on everything under `scope`; suppressions sit next to their resources. */
-export function applyNagChecks(scope: IConstruct): void {
-  Aspects.of(scope).add(new AwsSolutionsChecks({ verbose: true }));
-}
-
 /** Parses the `businessUnit` context value into unit names, naming the known units on any mistake. */
 export function parseBusinessUnitContext(value: unknown, known: string[] = listBusinessUnits()): string[] {
   const knownText = known.join(', ') || '(none)';
   const raw = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : '';
-  const names = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (names.length === 0) {
     throw new BusinessUnitConfigError(
       `Missing context "${BUSINESS_UNIT_CONTEXT}": pass -c ${BUSINESS_UNIT_CONTEXT}=<unit>[,<unit>...]. Known units: ${knownText}`,

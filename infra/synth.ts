@@ -9,8 +9,8 @@
  * `<GetAtt:LogicalId.Attribute>` placeholder.
  */
 import type { BusinessUnitConfig } from '../config/schema.ts';
-import { HANDLER_METADATA_KEY } from './constructs/leadflow-function.ts';
 import { ROUTE_METADATA_KEY } from './constructs/events.ts';
+import { HANDLER_METADATA_KEY } from './constructs/leadflow-function.ts';
 import { addBusinessUnitStack, createLeadflowApp } from './leadflow-app.ts';
 
 export const LOCAL_REGION = 'local';
@@ -65,7 +65,7 @@ export function synthesizeBusinessUnit(config: BusinessUnitConfig): SynthesizedU
   const hit = cache.get(config.name);
   if (hit && hit.json === json) return hit.result;
 
-  const app = createLeadflowApp({ skipBundling: true });
+  const app = createLeadflowApp({ skipBundling: true, cloudFormationValidation: false });
   const stack = addBusinessUnitStack(app, config);
   const template = app.synth().getStackArtifact(stack.artifactId).template as Record<string, unknown>;
   const result = readTemplate(template, stack.stackName);
@@ -82,13 +82,16 @@ export function readTemplate(template: Record<string, unknown>, stackName: strin
   for (const [id, res] of Object.entries(resources)) {
     const handler = resolver.handlerOf(id);
     if (!handler) continue;
-    const env = (res.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+    const env = (res.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables;
     functions[id] = { handler, environment: resolver.resolve(env ?? {}) as Record<string, unknown> };
   }
 
   const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
   if (machines.length !== 1) {
-    throw new Error(`Expected exactly one AWS::StepFunctions::StateMachine in ${stackName}, found ${machines.length}`);
+    throw new Error(
+      `Expected exactly one AWS::StepFunctions::StateMachine in ${stackName}, found ${machines.length}`,
+    );
   }
   const [, machine] = machines[0] as [string, CfnResource];
   const stateMachineDefinition = resolver.definition(machine);
@@ -96,8 +99,13 @@ export function readTemplate(template: Record<string, unknown>, stackName: strin
   const eventRules: SynthesizedEventRule[] = Object.entries(resources)
     .filter(([, r]) => r.Type === 'AWS::Events::Rule')
     .map(([id, r]) => ({
-      id: typeof r.Metadata?.[ROUTE_METADATA_KEY] === 'string' ? (r.Metadata[ROUTE_METADATA_KEY] as string) : id,
-      eventPattern: resolver.resolve(r.Properties?.EventPattern ?? {}) as SynthesizedEventRule['eventPattern'],
+      id:
+        typeof r.Metadata?.[ROUTE_METADATA_KEY] === 'string'
+          ? (r.Metadata[ROUTE_METADATA_KEY] as string)
+          : id,
+      eventPattern: resolver.resolve(
+        r.Properties?.EventPattern ?? {},
+      ) as SynthesizedEventRule['eventPattern'],
       handlers: ((r.Properties?.Targets ?? []) as Array<{ Arn?: unknown }>)
         .map((t) => resolver.handlerOfReference(t.Arn))
         .filter((h): h is string => h !== undefined),
@@ -160,7 +168,10 @@ class LocalResolver {
 
   definition(machine: CfnResource): Record<string, unknown> {
     const props = machine.Properties ?? {};
-    const substitutions = (this.resolve(props.DefinitionSubstitutions ?? {}) ?? {}) as Record<string, unknown>;
+    const substitutions = (this.resolve(props.DefinitionSubstitutions ?? {}) ?? {}) as Record<
+      string,
+      unknown
+    >;
     if (props.Definition && typeof props.Definition === 'object') {
       return this.resolve(props.Definition) as Record<string, unknown>;
     }
@@ -235,7 +246,8 @@ class LocalResolver {
 
   private getAtt(id: string, attr: string): unknown {
     const res = this.resources[id];
-    if (res?.Type === 'AWS::Lambda::Function' && attr === 'Arn') return localLambdaArn(this.handlerOf(id) ?? id);
+    if (res?.Type === 'AWS::Lambda::Function' && attr === 'Arn')
+      return localLambdaArn(this.handlerOf(id) ?? id);
     if (res?.Type === 'AWS::Events::EventBus') {
       const name = asText(this.resolve(res.Properties?.Name));
       if (attr === 'Name') return name;

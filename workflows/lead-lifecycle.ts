@@ -4,7 +4,12 @@
  *
  * No business rule lives here: every Task calls the lifecycle-step function, whose domain
  * code returns a `decision` (and, before a wait, its `timeoutSeconds`); Choice states only
- * branch on that. Waits are callback tasks (no polling loops), so a lead nurtured for a year
+ * branch on that. The last decision lives at `$.Payload` on purpose: a wait's
+ * TimeoutSecondsPath (`$.Payload.timeoutSeconds`) then names the same value whether an engine
+ * resolves it against the state input or against the Parameters output ({FunctionName,
+ * Payload}), as aws-local-stepfunctions does.
+ *
+ * Waits are callback tasks (no polling loops), so a lead nurtured for a year
  * costs a few states per nurture interval.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -46,15 +51,16 @@ export const LIFECYCLE_STEPS = [
 ] as const;
 export type LifecycleStep = (typeof LIFECYCLE_STEPS)[number];
 
-const decision = (value: string) => sfn.Condition.stringEquals('$.result.decision', value);
+const decision = (value: string) => sfn.Condition.stringEquals('$.Payload.decision', value);
 
 export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions): sfn.IChainable {
-  const step = (id: string, name: LifecycleStep, extra: Record<string, unknown> = {}) => {
+  /** `withPrevious`: pass the previous decision ($.Payload); only states that always follow one. */
+  const step = (id: string, name: LifecycleStep, withPrevious = true) => {
     const task = new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: fns.lifecycleStep,
-      payload: sfn.TaskInput.fromObject({ step: name, state: id, 'leadId.$': '$.leadId', 'previous.$': '$.result', ...extra }),
+      payload: sfn.TaskInput.fromObject({ step: name, state: id, 'leadId.$': '$.leadId', ...(withPrevious ? { 'previous.$': '$.Payload' } : {}) }),
       payloadResponseOnly: true,
-      resultPath: '$.result',
+      resultPath: '$.Payload',
       retryOnServiceExceptions: true,
     });
     task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
@@ -71,10 +77,10 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
         wait: WAIT_STATES[id],
         'leadId.$': '$.leadId',
         token: sfn.JsonPath.taskToken,
-        'timeoutSeconds.$': '$.result.timeoutSeconds',
+        'timeoutSeconds.$': '$.Payload.timeoutSeconds',
       }),
-      taskTimeout: sfn.Timeout.at('$.result.timeoutSeconds'),
-      resultPath: '$.result',
+      taskTimeout: sfn.Timeout.at('$.Payload.timeoutSeconds'),
+      resultPath: '$.Payload',
       retryOnServiceExceptions: true,
     });
     task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
@@ -97,7 +103,7 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
 
   const done = new sfn.Succeed(scope, 'Done');
 
-  const score = step('Score', 'score');
+  const score = step('Score', 'score', false);
   const qualify = step('Qualify', 'qualify');
   const nurture = waitFor('Nurture');
   const nurtureCheck = step('NurtureCheck', 'nurture-check');
@@ -111,7 +117,7 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
   const recycle = step('Recycle', 'recycle');
   const disqualify = step('Disqualify', 'disqualify');
   const outcome = step('Outcome', 'record-outcome');
-  const resume = step('Resume', 'resume');
+  const resume = step('Resume', 'resume', false);
 
   // Timeouts are part of the plan (reminders, escalation), not failures: catch them first.
   onTimeout(nurture, nurtureCheck);

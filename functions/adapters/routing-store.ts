@@ -35,8 +35,9 @@ export class RoutingStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: rotationKey(teamId),
-          UpdateExpression: 'SET cursor = :next',
-          ConditionExpression: expected === 0 ? 'attribute_not_exists(cursor) OR cursor = :expected' : 'cursor = :expected',
+          UpdateExpression: 'SET #cursor = :next',
+          ConditionExpression: expected === 0 ? 'attribute_not_exists(#cursor) OR #cursor = :expected' : '#cursor = :expected',
+          ExpressionAttributeNames: { '#cursor': 'cursor' },
           ExpressionAttributeValues: { ':next': next, ':expected': expected },
         }),
       );

@@ -73,7 +73,8 @@ export function repSkipReason(
   const calendar = rep.calendar ?? unitCalendar;
   if (rep.outOfOffice.length > 0) {
     const today = DateTime.fromJSDate(input.now, { zone: calendar.timezone }).toISODate();
-    if (today !== null && rep.outOfOffice.some((ooo) => ooo.from <= today && today <= ooo.to)) return 'out-of-office';
+    if (today !== null && rep.outOfOffice.some((ooo) => ooo.from <= today && today <= ooo.to))
+      return 'out-of-office';
   }
   if (config.skipOffHoursReps && !isWithinBusinessHours(input.now, calendar)) return 'off-hours';
   if ((input.openLeadsByRep[rep.id] ?? 0) >= rep.capacity) return 'at-capacity';

@@ -73,7 +73,7 @@ export const LeadSubmission = z.object({
   firstName: trimmed(FIELD_LIMITS.name),
   lastName: trimmed(FIELD_LIMITS.name),
   company: trimmed(FIELD_LIMITS.company),
-  companySize: formInteger(1, 10_000_000),
+  companySize: formInteger(1, 10_000_000).optional(),
   jobTitle: trimmed(FIELD_LIMITS.jobTitle),
   phone: z
     .string()

@@ -9,6 +9,8 @@ import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import type { LeadChange, StoredWait } from '../adapters/lead-store.ts';
 import { businessMinutesBetween } from '../domain/business-hours.ts';
 import type { Clock, Lead, Owner, TimelineEntry } from '../domain/lead.ts';
+import { calendarForOwner } from '../domain/owner-calendar.ts';
+import { capWait } from '../domain/wait-limits.ts';
 import { composeNotification, type NotificationFacts } from '../domain/notifications.ts';
 import { nurtureDecision, qualifyLead } from '../domain/qualification.ts';
 import { routeLead, selectTeam } from '../domain/routing.ts';
@@ -43,7 +45,7 @@ export interface StepInput {
   step: string;
   state: string;
   leadId: string;
-  /** The previous step's result (`$.result`): a decision and its details. */
+  /** The previous step's result (`$.Payload`): a decision and its details. */
   previous?: Record<string, unknown> | null;
   wait?: string;
   token?: string;
@@ -74,6 +76,11 @@ export class LifecycleSteps {
   }
 
   async run(input: StepInput): Promise<StepResult> {
+    const result = await this.dispatch(input);
+    return result.timeoutSeconds === undefined ? result : { ...result, timeoutSeconds: capWait(result.timeoutSeconds) };
+  }
+
+  private dispatch(input: StepInput): Promise<StepResult> {
     switch (input.step) {
       case 'resume':
         return this.resume(input);
@@ -114,8 +121,7 @@ export class LifecycleSteps {
 
   /** The calendar an SLA runs on: the owning rep's own hours if set, else the unit's. */
   calendarFor(owner: Owner | undefined): BusinessCalendar {
-    const rep = this.config.routing.teams.flatMap((t) => t.members).find((m) => m.id === owner?.repId);
-    return rep?.calendar ?? this.config.calendar;
+    return calendarForOwner(this.config, owner);
   }
 
   /** Sends a notification once per marker, even when the step is retried or the runtime restarts. */
@@ -138,7 +144,9 @@ export class LifecycleSteps {
 
   private async rescore(lead: Lead, now: Date) {
     const score = scoreLead({ profile: lead.profile, engagements: lead.engagements ?? [] }, this.config.scoring, now);
-    return { score, qualification: qualifyLead({ profile: lead.profile, score }, this.config.qualification) };
+    // Sales already answered this hand-raise: after a rejection only new engagement re-qualifies.
+    const profile = lead.rejection ? { ...lead.profile, intent: undefined } : lead.profile;
+    return { score, qualification: qualifyLead({ profile, score }, this.config.qualification) };
   }
 
   private async score(input: StepInput): Promise<StepResult> {
@@ -386,6 +394,8 @@ export class LifecycleSteps {
       case 'reassign':
         return { decision: 'reassign', reassignments: step.reassignments };
       case 'give-up': {
+        // Already with the fallback queue: nobody left to hand it to, so stop alerting and wait.
+        if (lead.owner?.fallback) return { decision: 'wait', timeoutSeconds: 30 * 86_400 };
         const updated = await this.deps.leads.transition(lead.leadId, { timeline: [entry(now, 'given-up', 'Never contacted: moving the lead to the fallback queue')] }, now);
         await this.notifyOnce(updated, `give-up-${rung}`, { kind: 'give-up', audiences: step.notify, now, businessMinutesWaited: waited });
         return { decision: 'reassign', reassignments: ladder.reassignments, fallback: true };
@@ -398,8 +408,10 @@ export class LifecycleSteps {
     const now = this.deps.clock.now();
     const lead = await this.load(input.leadId);
     const calendar = this.calendarFor(lead.owner);
-    const plan = kind === 'decision' ? acceptancePlan(now, this.config.sla, calendar) : outcomePlan(now, this.config.sla, calendar);
     const dueAt = kind === 'decision' ? lead.sla?.acceptanceDueAt : lead.sla?.outcomeDueAt;
+    // Woken before the deadline (long deadlines take several capped waits): just wait on.
+    if (dueAt && now.getTime() < Date.parse(dueAt)) return { decision: 'wait', timeoutSeconds: timeoutSecondsUntil(now, dueAt) };
+    const plan = kind === 'decision' ? acceptancePlan(now, this.config.sla, calendar) : outcomePlan(now, this.config.sla, calendar);
     const updated = await this.deps.leads.transition(
       lead.leadId,
       { timeline: [entry(now, `${kind}-overdue`, `${kind === 'decision' ? 'Accept/reject' : 'Outcome'} overdue since ${dueAt ?? 'n/a'}; manager alerted`)] },

@@ -22,9 +22,9 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { acknowledgeNag } from '../nag.ts';
 import { createLogGroup } from './log-group.ts';
 
 export const CORS_ALLOW_HEADERS = ['content-type', 'authorization', 'idempotency-key'];
@@ -108,12 +108,10 @@ export class LeadflowApi extends Construct {
 
 function suppressPublicRoute(route: HttpRoute | undefined): void {
   if (!route) return;
-  NagSuppressions.addResourceSuppressions(route, [
-    {
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'POST /leads is the public web-form endpoint and must accept anonymous visitors; abuse is limited by stage ' +
-        'throttling, the body size limit and in-app spam checks (honeypot, minimum fill time, Turnstile).',
-    },
-  ]);
+  acknowledgeNag(
+    route,
+    'AwsSolutions-APIG4',
+    'POST /leads is the public web-form endpoint and must accept anonymous visitors; abuse is limited by stage ' +
+      'throttling, the body size limit and in-app spam checks (honeypot, minimum fill time, Turnstile).',
+  );
 }

@@ -14,9 +14,9 @@ import {
   type UserPoolClient,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { acknowledgeNag } from '../nag.ts';
 
 /** Cognito groups the handlers check via the roles claim. */
 export const USER_GROUPS = ['ops', 'rep'] as const;
@@ -65,14 +65,12 @@ export class LeadflowAuth extends Construct {
         standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      NagSuppressions.addResourceSuppressions(pool, [
-        {
-          id: 'AwsSolutions-COG2',
-          reason:
-            'MFA is optional by product decision (TOTP offered to every user); Plus-tier adaptive authentication ' +
-            'challenges risky sign-ins and blocks compromised credentials.',
-        },
-      ]);
+      acknowledgeNag(
+        pool,
+        'AwsSolutions-COG2',
+        'MFA is optional by product decision (TOTP offered to every user); Plus-tier adaptive authentication ' +
+          'challenges risky sign-ins and blocks compromised credentials.',
+      );
       for (const group of USER_GROUPS) {
         new UserPoolGroup(this, `Group-${group}`, { userPool: pool, groupName: group });
       }

@@ -3,7 +3,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
-export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', gsi1sk: 'gsi1sk', ttl: 'expiresAt' } as const;
+export const TABLE_KEYS = {
+  pk: 'pk',
+  sk: 'sk',
+  gsi1: 'gsi1',
+  gsi1pk: 'gsi1pk',
+  gsi1sk: 'gsi1sk',
+  ttl: 'expiresAt',
+} as const;
 
 export class LeadflowData extends Construct {
   readonly table: Table;

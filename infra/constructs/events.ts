@@ -7,16 +7,26 @@ import { type Archive, type CfnRule, EventBus, Rule } from 'aws-cdk-lib/aws-even
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
-import { EVENT_ROUTES, EVENT_SOURCE, type EventRoute, type RouteTarget } from '../../workflows/event-routes.ts';
+import {
+  EVENT_ROUTES,
+  EVENT_SOURCE,
+  type EventRoute,
+  type RouteTarget,
+} from '../../workflows/event-routes.ts';
+import { acknowledgeNag } from '../nag.ts';
 
 /** CloudFormation metadata key on each AWS::Events::Rule naming its EVENT_ROUTES row. */
 export const ROUTE_METADATA_KEY = 'leadflow:route';
 
 export function eventBusName(unit: string): string {
   return `leadflow-${unit}`;
+}
+
+/** Leadflow's own source plus every source a route listens to. */
+export function archivedSources(routes: readonly EventRoute[] = EVENT_ROUTES): string[] {
+  return [...new Set([EVENT_SOURCE, ...routes.flatMap((r) => r.sources)])];
 }
 
 export interface LeadflowEventsProps {
@@ -39,10 +49,10 @@ export class LeadflowEvents extends Construct {
       eventBusName: eventBusName(unit),
       description: `Leadflow lead events for ${props.config.displayName}`,
     });
-    // Replayable history of every lead event, for recovery after a bad deploy.
+    // Replayable history of every lead event (own and inbound), for recovery after a bad deploy.
     this.archive = this.bus.archive('Archive', {
       description: `Leadflow ${unit} events`,
-      eventPattern: { source: [EVENT_SOURCE] },
+      eventPattern: { source: archivedSources() },
       retention: props.archiveRetention ?? Duration.days(30),
     });
     this.deadLetterQueue = new Queue(this, 'TargetDlq', {
@@ -51,12 +61,11 @@ export class LeadflowEvents extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
-      {
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the dead-letter queue of the EventBridge rule targets; it is alarmed on depth.',
-      },
-    ]);
+    acknowledgeNag(
+      this.deadLetterQueue,
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the EventBridge rule targets (alarmed on depth).',
+    );
   }
 
   /** One rule per route (construct id = route id), each invoking its target with retries and the DLQ. */
@@ -65,7 +74,7 @@ export class LeadflowEvents extends Construct {
       const rule = new Rule(this, route.id, {
         eventBus: this.bus,
         description: route.description,
-        eventPattern: { source: [EVENT_SOURCE], detailType: [...route.detailTypes] },
+        eventPattern: { source: [...route.sources], detailType: [...route.detailTypes] },
       });
       rule.addTarget(
         new LambdaFunction(targets[route.target], {

@@ -5,6 +5,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { type HandlerName, LeadflowFunction } from './leadflow-function.ts';
+import { stateMachineArnFor } from './workflow.ts';
 
 export interface LeadflowHandlersProps {
   config: BusinessUnitConfig;
@@ -22,9 +23,9 @@ export class LeadflowHandlers extends Construct {
   readonly getLead: LeadflowFunction;
   /** LeadCaptured → one lifecycle execution per lead. */
   readonly startLifecycle: LeadflowFunction;
-  /** Every domain step of the state machine; sends SLA emails. */
+  /** Every domain step of the state machine; sends SLA emails, completes already-satisfied waits. */
   readonly lifecycleStep: LeadflowFunction;
-  /** Sales activity events → SendTaskSuccess for the waiting step. */
+  /** Sales activity events → record on the lead, publish, SendTaskSuccess for the waiting step. */
   readonly completeWait: LeadflowFunction;
 
   constructor(scope: Construct, id: string, props: LeadflowHandlersProps) {
@@ -33,20 +34,27 @@ export class LeadflowHandlers extends Construct {
     const fn = (handler: HandlerName, description: string): LeadflowFunction =>
       new LeadflowFunction(this, constructId(handler), { config, handler, description });
 
-    this.captureLead = fn('capture-lead', 'Captures a web-form lead').bindTable(table, 'readWrite').publishTo(bus);
+    this.captureLead = fn('capture-lead', 'Captures a web-form lead')
+      .bindTable(table, 'readWrite')
+      .publishTo(bus);
     const turnstileSecret = config.spam.turnstile?.secret;
     if (turnstileSecret?.source === 'ssm') this.captureLead.allowReadSecureParameter(turnstileSecret.name);
 
     this.getLead = fn('get-lead', 'Reads a lead for ops and reps').bindTable(table, 'read');
-    this.startLifecycle = fn('start-lifecycle', 'Starts the lead lifecycle execution').bindTable(table, 'readWrite');
-    this.lifecycleStep = fn('lifecycle-step', 'Runs one lead lifecycle step')
-      .bindTable(table, 'readWrite')
-      .publishTo(bus)
-      .allowSendEmail(config.email.sender);
-    this.completeWait = fn('complete-wait', 'Resumes a lifecycle waiting for sales activity').bindTable(
+    this.startLifecycle = fn('start-lifecycle', 'Starts the lead lifecycle execution').bindTable(
       table,
       'readWrite',
     );
+    this.lifecycleStep = fn('lifecycle-step', 'Runs one lead lifecycle step')
+      .bindTable(table, 'readWrite')
+      .publishTo(bus)
+      .allowSendEmail(config.email.sender)
+      // register-wait completes a wait at once when the activity came first. The state machine
+      // invokes this function, so its ARN is built from the name (a reference would be a cycle).
+      .allowTaskResponse(stateMachineArnFor(this, config.name));
+    this.completeWait = fn('complete-wait', 'Resumes a lifecycle waiting for sales activity')
+      .bindTable(table, 'readWrite')
+      .publishTo(bus);
   }
 
   /** Grants that need the state machine, which itself needs `lifecycleStep` first. */

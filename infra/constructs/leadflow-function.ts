@@ -11,14 +11,20 @@ import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda'
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { createLogGroup } from './log-group.ts';
 
 /** Lambda entry modules: `functions/handlers/<name>.ts`, each exporting `handler`. */
-export const HANDLER_NAMES = ['capture-lead', 'get-lead', 'start-lifecycle', 'lifecycle-step', 'complete-wait'] as const;
+export const HANDLER_NAMES = [
+  'capture-lead',
+  'get-lead',
+  'start-lifecycle',
+  'lifecycle-step',
+  'complete-wait',
+] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** CloudFormation metadata key on each AWS::Lambda::Function naming its handler module. */
@@ -111,16 +117,10 @@ export class LeadflowFunction extends NodejsFunction {
     this.addEnvironment(ENV.tableName, table.tableName);
     if (access === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);
-    NagSuppressions.addResourceSuppressions(
+    acknowledgeWildcardResources(
       this.serviceRole,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason: 'Queries on the lead table GSIs need the table/index/* resource; it is scoped to this one table.',
-          appliesTo: [{ regex: '/^Resource::<.+\\.Arn>\\/index\\/\\*$/g' }],
-        },
-      ],
-      true,
+      [`${table.tableArn}/index/*`],
+      'CDK table grant: queries on the GSIs need table/index/*, which is scoped to this one table.',
     );
     return this;
   }
@@ -139,9 +139,22 @@ export class LeadflowFunction extends NodejsFunction {
     return this;
   }
 
-  /** states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat on that state machine only. */
-  allowTaskResponse(stateMachine: IStateMachine): this {
-    stateMachine.grantTaskResponse(this);
+  /**
+   * states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat on that state machine only
+   * (given as a construct, or as an ARN string where a reference would create a cycle).
+   */
+  allowTaskResponse(stateMachine: IStateMachine | string): this {
+    if (typeof stateMachine !== 'string') {
+      stateMachine.grantTaskResponse(this);
+      return this;
+    }
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [stateMachine],
+      }),
+    );
     return this;
   }
 
@@ -170,15 +183,20 @@ export class LeadflowFunction extends NodejsFunction {
   /** ssm:GetParameter on one SecureString parameter (name starts with `/`) and KMS decrypt via SSM for it. */
   allowReadSecureParameter(name: string): this {
     const stack = Stack.of(this);
-    const parameterArn = stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
+    const parameterArn = stack.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: name.replace(/^\//, ''),
+    });
     this.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['ssm:GetParameter'], resources: [parameterArn] }),
     );
+    const anyKey = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
     this.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ['kms:Decrypt'],
-        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+        resources: [anyKey],
         conditions: {
           StringEquals: {
             'kms:ViaService': `ssm.${stack.region}.${stack.urlSuffix}`,
@@ -187,18 +205,11 @@ export class LeadflowFunction extends NodejsFunction {
         },
       }),
     );
-    NagSuppressions.addResourceSuppressions(
+    acknowledgeWildcardResources(
       this.serviceRole,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'The SecureString key (aws/ssm or a customer key) is chosen outside this stack; kms:Decrypt on key/* is ' +
-            'limited to calls made by SSM for this one parameter (kms:ViaService + PARAMETER_ARN encryption context).',
-          appliesTo: [{ regex: '/^Resource::arn:[^:]+:kms:[^:]+:[^:]+:key\\/\\*$/g' }],
-        },
-      ],
-      true,
+      [anyKey],
+      'The SecureString key (aws/ssm or a customer key) is chosen outside this stack; kms:Decrypt on key/* is ' +
+        'limited to calls SSM makes for this one parameter (kms:ViaService + PARAMETER_ARN encryption context).',
     );
     return this;
   }

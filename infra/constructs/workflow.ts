@@ -2,17 +2,32 @@
  * The lead lifecycle state machine. Its definition is `buildLeadLifecycle`
  * (workflows/lead-lifecycle.ts); this construct only hosts, logs and traces it.
  */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { buildLeadLifecycle } from '../../workflows/lead-lifecycle.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
 import { createLogGroup } from './log-group.ts';
 
 export function stateMachineName(unit: string): string {
   return `leadflow-${unit}-lifecycle`;
+}
+
+/**
+ * The lifecycle state machine's ARN built from its fixed name, not a reference to it: a function
+ * the state machine invokes (lifecycle-step) can then be granted rights on it without a
+ * CloudFormation dependency cycle (state machine -> function -> role policy -> state machine).
+ */
+export function stateMachineArnFor(scope: Construct, unit: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: stateMachineName(unit),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 export interface LeadflowWorkflowProps {
@@ -37,24 +52,22 @@ export class LeadflowWorkflow extends Construct {
       stateMachineName: name,
       // Standard: executions wait days to months for sales activity and must run exactly once.
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(buildLeadLifecycle(this, { lifecycleStep: props.lifecycleStep })),
+      definitionBody: DefinitionBody.fromChainable(
+        buildLeadLifecycle(this, { lifecycleStep: props.lifecycleStep }),
+      ),
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
-    NagSuppressions.addResourceSuppressions(
+    acknowledgeWildcardResources(
       this.stateMachine.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'CDK-generated: log delivery (logs:*LogDelivery, *ResourcePolicy, DescribeLogGroups) and X-Ray ' +
-            'trace APIs do not support resource-level permissions; lambda:InvokeFunction on <fn>:* allows ' +
-            'invoking versions/aliases of the lifecycle function only.',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<.+\\.Arn>:\\*$/g' }],
-        },
-      ],
-      true,
+      ['*'],
+      'CDK-generated for logging and tracing: CloudWatch Logs delivery (logs:*LogDelivery, *ResourcePolicy, ' +
+        'DescribeLogGroups) and X-Ray (PutTraceSegments, ...) do not support resource-level permissions.',
+    );
+    acknowledgeWildcardResources(
+      this.stateMachine.role,
+      [`${props.lifecycleStep.functionArn}:*`],
+      'CDK LambdaInvoke grant: <function>:* covers versions and aliases of the lifecycle-step function only.',
     );
   }
-
 }

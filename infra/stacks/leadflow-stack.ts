@@ -1,6 +1,5 @@
 /** One business unit's complete Leadflow deployment. */
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { LeadflowApi } from '../constructs/api.ts';
@@ -10,6 +9,7 @@ import { LeadflowEvents } from '../constructs/events.ts';
 import { LeadflowHandlers } from '../constructs/handlers.ts';
 import { LeadflowMonitoring } from '../constructs/monitoring.ts';
 import { LeadflowWorkflow } from '../constructs/workflow.ts';
+import { acknowledgeNag } from '../nag.ts';
 
 export function stackNameFor(unit: string): string {
   return `Leadflow-${unit}`;
@@ -53,7 +53,10 @@ export class LeadflowStack extends Stack {
       captureLead: this.handlers.captureLead,
       getLead: this.handlers.getLead,
     });
-    this.workflow = new LeadflowWorkflow(this, 'Workflow', { config, lifecycleStep: this.handlers.lifecycleStep });
+    this.workflow = new LeadflowWorkflow(this, 'Workflow', {
+      config,
+      lifecycleStep: this.handlers.lifecycleStep,
+    });
     this.handlers.bindWorkflow(this.workflow.stateMachine);
     this.events.routeTo({
       'start-lifecycle': this.handlers.startLifecycle,
@@ -65,14 +68,12 @@ export class LeadflowStack extends Stack {
       deadLetterQueue: this.events.deadLetterQueue,
     });
 
-    NagSuppressions.addResourceSuppressions(this.handlers.all(), [
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Pinned to nodejs22.x on purpose: bundles target node22 and local dev/test run Node 22 (package.json ' +
-          'engines); move runtime, esbuild target and engines to the next LTS together.',
-      },
-    ]);
+    acknowledgeNag(
+      this.handlers,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x on purpose: bundles target node22 and local dev and tests run Node 22 (package.json ' +
+        'engines); move runtime, esbuild target and engines to the next LTS together.',
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     if (this.auth.userPool && this.auth.userPoolClient) {

@@ -16,8 +16,23 @@ const withLunch = [
 /** Office hours plus a Sunday night shift that crosses the DST switch hour. */
 const berlin = BusinessCalendar.parse({
   timezone: 'Europe/Berlin',
-  weekly: { mon: withLunch, tue: withLunch, wed: withLunch, thu: withLunch, fri: [['09:00', '15:00']], sun: [['01:00', '04:00']] },
-  holidays: ['2026-03-30', '2026-04-03', '2026-04-06', '2026-10-26', '2026-12-24', '2026-12-25', '2027-01-01'],
+  weekly: {
+    mon: withLunch,
+    tue: withLunch,
+    wed: withLunch,
+    thu: withLunch,
+    fri: [['09:00', '15:00']],
+    sun: [['01:00', '04:00']],
+  },
+  holidays: [
+    '2026-03-30',
+    '2026-04-03',
+    '2026-04-06',
+    '2026-10-26',
+    '2026-12-24',
+    '2026-12-25',
+    '2027-01-01',
+  ],
 });
 const newYork = BusinessCalendar.parse({
   timezone: 'America/New_York',
@@ -34,7 +49,9 @@ const newYork = BusinessCalendar.parse({
 
 const calendar = fc.constantFrom(berlin, newYork);
 /** Instants from late 2025 to early 2027: both DST switches of 2026 in either zone. */
-const instant = fc.integer({ min: Date.UTC(2025, 11, 1), max: Date.UTC(2027, 1, 1) }).map((ms) => new Date(ms));
+const instant = fc
+  .integer({ min: Date.UTC(2025, 11, 1), max: Date.UTC(2027, 1, 1) })
+  .map((ms) => new Date(ms));
 const minutes = fc.integer({ min: 1, max: 6000 });
 const runs = { numRuns: 200 };
 
@@ -54,7 +71,9 @@ describe('business-hours properties', () => {
       fc.property(calendar, instant, minutes, minutes, (cal, t, a, b) => {
         fc.pre(a !== b);
         const [lo, hi] = a < b ? [a, b] : [b, a];
-        expect(addBusinessMinutes(t, lo, cal).getTime()).toBeLessThan(addBusinessMinutes(t, hi, cal).getTime());
+        expect(addBusinessMinutes(t, lo, cal).getTime()).toBeLessThan(
+          addBusinessMinutes(t, hi, cal).getTime(),
+        );
         expect(addBusinessMinutes(t, lo, cal).getTime()).toBeGreaterThan(t.getTime());
       }),
       runs,

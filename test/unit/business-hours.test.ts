@@ -16,7 +16,11 @@ const berlin = BusinessCalendar.parse({
   weekly: weekdays,
   holidays: ['2026-12-24', '2026-12-25', '2026-12-26', '2027-01-01'],
 });
-const newYork = BusinessCalendar.parse({ timezone: 'America/New_York', weekly: weekdays, holidays: ['2026-11-26'] });
+const newYork = BusinessCalendar.parse({
+  timezone: 'America/New_York',
+  weekly: weekdays,
+  holidays: ['2026-11-26'],
+});
 const londonWithLunch = BusinessCalendar.parse({
   timezone: 'Europe/London',
   weekly: {
@@ -88,7 +92,9 @@ describe('addBusinessMinutes', () => {
       holidays.push(new Date(day).toISOString().slice(0, 10));
     }
     const closed = BusinessCalendar.parse({ timezone: 'Europe/Berlin', weekly: weekdays, holidays });
-    expect(() => addBusinessMinutes(new Date('2026-01-01T00:00:00Z'), 1, closed)).toThrow(BusinessCalendarError);
+    expect(() => addBusinessMinutes(new Date('2026-01-01T00:00:00Z'), 1, closed)).toThrow(
+      BusinessCalendarError,
+    );
     expect(() => nextBusinessInstant(new Date('2026-01-01T00:00:00Z'), closed)).toThrow(/no opening hours/);
     expect(isWithinBusinessHours(new Date('2026-06-15T10:00:00Z'), closed)).toBe(false);
   });
@@ -99,7 +105,10 @@ describe('daylight saving time, Europe/Berlin', () => {
     timezone: 'Europe/Berlin',
     weekly: { sun: [['00:00', '24:00']], mon: [['00:00', '24:00']] },
   });
-  const sundayNight = BusinessCalendar.parse({ timezone: 'Europe/Berlin', weekly: { sun: [['01:00', '04:00']] } });
+  const sundayNight = BusinessCalendar.parse({
+    timezone: 'Europe/Berlin',
+    weekly: { sun: [['01:00', '04:00']] },
+  });
   const skippedHour = BusinessCalendar.parse({
     timezone: 'Europe/Berlin',
     weekly: { sun: [['02:00', '03:00']], mon: nineToFive },
@@ -140,7 +149,10 @@ describe('daylight saving time, Europe/Berlin', () => {
 });
 
 describe('daylight saving time, America/New_York', () => {
-  const sundayEarly = BusinessCalendar.parse({ timezone: 'America/New_York', weekly: { sun: [['00:00', '06:00']] } });
+  const sundayEarly = BusinessCalendar.parse({
+    timezone: 'America/New_York',
+    weekly: { sun: [['00:00', '06:00']] },
+  });
 
   it('keeps office hours in local time across the March switch (2026-03-08)', () => {
     expect(add('2026-03-06T21:30:00Z', 60, newYork)).toBe('2026-03-09T13:30:00.000Z');

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldPredicate } from '../../config/schema.ts';
 import type { LeadProfile } from '../../functions/domain/lead.ts';
-import { evaluatePredicate, getField, isBusinessEmail, isFreeMailDomain } from '../../functions/domain/predicates.ts';
+import {
+  evaluatePredicate,
+  getField,
+  isBusinessEmail,
+  isFreeMailDomain,
+} from '../../functions/domain/predicates.ts';
 
 const profile: LeadProfile = {
   email: 'Jane.Doe@Acme.example',
@@ -115,14 +120,11 @@ describe('isFreeMailDomain', () => {
     expect(isBusinessEmail(email)).toBe(false);
   });
 
-  it.each([
-    'a@acme.com',
-    'a@yahoo-partners.com',
-    'a@live.acme.com',
-    'a@gmail.acme.io',
-    'a@mail.acme.com',
-  ])('%s is a business address', (email) => {
-    expect(isFreeMailDomain(email)).toBe(false);
-    expect(isBusinessEmail(email)).toBe(true);
-  });
+  it.each(['a@acme.com', 'a@yahoo-partners.com', 'a@live.acme.com', 'a@gmail.acme.io', 'a@mail.acme.com'])(
+    '%s is a business address',
+    (email) => {
+      expect(isFreeMailDomain(email)).toBe(false);
+      expect(isBusinessEmail(email)).toBe(true);
+    },
+  );
 });

@@ -21,7 +21,8 @@ const input = (overrides: Partial<RoutingInput> = {}): RoutingInput => ({
   ...overrides,
 });
 
-const routeDemo = (overrides: Partial<RoutingInput> = {}) => routeLead(input(overrides), demoUnit.routing, demoUnit.calendar);
+const routeDemo = (overrides: Partial<RoutingInput> = {}) =>
+  routeLead(input(overrides), demoUnit.routing, demoUnit.calendar);
 const assignedRep = (decision: ReturnType<typeof routeLead>): string | undefined =>
   decision.decision === 'assigned' ? decision.owner.repId : undefined;
 
@@ -113,7 +114,12 @@ describe('routeLead: out of office and off hours', () => {
             calendar: { timezone: 'Asia/Tokyo', weekly: { mon: [['09:00', '18:00']] } },
             outOfOffice: [{ from: '2026-06-15', to: '2026-06-16' }],
           },
-          { id: 'unit', name: 'U', email: 'u@example.com', outOfOffice: [{ from: '2026-06-15', to: '2026-06-16' }] },
+          {
+            id: 'unit',
+            name: 'U',
+            email: 'u@example.com',
+            outOfOffice: [{ from: '2026-06-15', to: '2026-06-16' }],
+          },
         ],
       },
     ],
@@ -128,9 +134,20 @@ describe('routeLead: out of office and off hours', () => {
       skipped: [{ repId: 'tokyo', reason: 'out-of-office' }],
     });
     // Tuesday 16th 21:30Z: 23:30 in Berlin, the last (inclusive) day away; already the 17th in Tokyo.
-    const lateTuesday = routeLead(input({ now: new Date('2026-06-16T21:30:00Z'), rotation: { team: 1 } }), routing, unitCalendar);
-    expect(lateTuesday).toMatchObject({ owner: { repId: 'tokyo' }, skipped: [{ repId: 'unit', reason: 'out-of-office' }] });
-    const midnight = routeLead(input({ now: new Date('2026-06-16T22:00:00Z'), rotation: { team: 1 } }), routing, unitCalendar);
+    const lateTuesday = routeLead(
+      input({ now: new Date('2026-06-16T21:30:00Z'), rotation: { team: 1 } }),
+      routing,
+      unitCalendar,
+    );
+    expect(lateTuesday).toMatchObject({
+      owner: { repId: 'tokyo' },
+      skipped: [{ repId: 'unit', reason: 'out-of-office' }],
+    });
+    const midnight = routeLead(
+      input({ now: new Date('2026-06-16T22:00:00Z'), rotation: { team: 1 } }),
+      routing,
+      unitCalendar,
+    );
     expect(assignedRep(midnight)).toBe('unit');
     expect(at('2026-06-15T10:00:00Z')).toMatchObject({ decision: 'fallback' });
   });
@@ -144,7 +161,13 @@ describe('routeLead: out of office and off hours', () => {
       skipped: [{ repId: 'lena', reason: 'off-hours' }],
     });
     // 13:00 in London is the unit's lunch break; Lena (14:00 in Berlin) works.
-    expect(routeLead({ ...emeaInput('2026-06-10T12:00:00Z'), rotation: { dach: 1 } }, emeaUnit.routing, emeaUnit.calendar)).toMatchObject({
+    expect(
+      routeLead(
+        { ...emeaInput('2026-06-10T12:00:00Z'), rotation: { dach: 1 } },
+        emeaUnit.routing,
+        emeaUnit.calendar,
+      ),
+    ).toMatchObject({
       owner: { repId: 'lena' },
       nextCursor: 1,
       skipped: [{ repId: 'max', reason: 'off-hours' }],
@@ -157,12 +180,16 @@ describe('routeLead: weighted', () => {
   it('follows the smooth weighted order (2:1 gives carla, dev, carla)', () => {
     expect(weightedSequence([2, 1])).toEqual([0, 1, 0]);
     expect(weightedSequence([1.5, 1])).toEqual([0, 1, 0, 1, 0]);
-    const picks = [0, 1, 2, 3].map((cursor) => assignedRep(routeDemo({ profile: american, rotation: { international: cursor } })));
+    const picks = [0, 1, 2, 3].map((cursor) =>
+      assignedRep(routeDemo({ profile: american, rotation: { international: cursor } })),
+    );
     expect(picks).toEqual(['carla', 'dev', 'carla', 'carla']);
   });
 
   it('passes an ineligible rep turn to the next entry of the sequence', () => {
-    expect(routeDemo({ profile: american, rotation: { international: 1 }, openLeadsByRep: { dev: 15 } })).toMatchObject({
+    expect(
+      routeDemo({ profile: american, rotation: { international: 1 }, openLeadsByRep: { dev: 15 } }),
+    ).toMatchObject({
       owner: { repId: 'carla' },
       nextCursor: 3,
       skipped: [{ repId: 'dev', reason: 'at-capacity' }],
@@ -171,11 +198,20 @@ describe('routeLead: weighted', () => {
 });
 
 /** Runs k consecutive handoffs, persisting nextCursor as the caller would. */
-function simulate(routing: RoutingConfig, k: number, cursor: number, excludeRepIds: string[]): Map<string, number> {
+function simulate(
+  routing: RoutingConfig,
+  k: number,
+  cursor: number,
+  excludeRepIds: string[],
+): Map<string, number> {
   const counts = new Map<string, number>();
   const rotation: Record<string, number> = { team: cursor };
   for (let i = 0; i < k; i++) {
-    const decision = routeLead(input({ profile: american, rotation, excludeRepIds }), routing, demoUnit.calendar);
+    const decision = routeLead(
+      input({ profile: american, rotation, excludeRepIds }),
+      routing,
+      demoUnit.calendar,
+    );
     if (decision.decision !== 'assigned') throw new Error('expected an assignment');
     rotation.team = decision.nextCursor;
     const rep = decision.owner.repId ?? '';
@@ -194,7 +230,13 @@ function team(strategy: 'round-robin' | 'weighted', weights: number[]): RoutingC
         name: 'Team',
         strategy,
         manager: { name: 'M', email: 'm@example.com' },
-        members: weights.map((weight, i) => ({ id: `rep-${i}`, name: `Rep ${i}`, email: `rep${i}@example.com`, weight, capacity: 1000 })),
+        members: weights.map((weight, i) => ({
+          id: `rep-${i}`,
+          name: `Rep ${i}`,
+          email: `rep${i}@example.com`,
+          weight,
+          capacity: 1000,
+        })),
       },
     ],
   });
@@ -204,9 +246,9 @@ describe('routing fairness (property)', () => {
   it('round robin gives every eligible rep floor or ceil of its share, ineligible reps nothing', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 7 }).chain((n) =>
-          fc.tuple(fc.constant(n), fc.subarray([...Array(n).keys()], { maxLength: n - 1 })),
-        ),
+        fc
+          .integer({ min: 1, max: 7 })
+          .chain((n) => fc.tuple(fc.constant(n), fc.subarray([...Array(n).keys()], { maxLength: n - 1 }))),
         fc.integer({ min: 0, max: 60 }),
         fc.integer({ min: -5, max: 1000 }),
         ([n, excludedIdx], k, cursor) => {

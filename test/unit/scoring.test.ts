@@ -5,9 +5,24 @@ import { decayFactor, scoreLead } from '../../functions/domain/scoring.ts';
 
 const config = ScoringConfig.parse({
   fitRules: [
-    { id: 'senior-title', description: 'Decision maker title', when: { field: 'jobTitle', op: 'matches', pattern: '\\b(head|vp)\\b' }, points: 20 },
-    { id: 'business-email', description: 'Business email domain', when: { field: 'email', op: 'businessEmail' }, points: 10 },
-    { id: 'student', description: 'Students rarely buy', when: { field: 'jobTitle', op: 'matches', pattern: 'student' }, points: -30 },
+    {
+      id: 'senior-title',
+      description: 'Decision maker title',
+      when: { field: 'jobTitle', op: 'matches', pattern: '\\b(head|vp)\\b' },
+      points: 20,
+    },
+    {
+      id: 'business-email',
+      description: 'Business email domain',
+      when: { field: 'email', op: 'businessEmail' },
+      points: 10,
+    },
+    {
+      id: 'student',
+      description: 'Students rarely buy',
+      when: { field: 'jobTitle', op: 'matches', pattern: 'student' },
+      points: -30,
+    },
   ],
   engagementPoints: { 'pricing-page-visited': 15, 'webinar-attended': 20, 'email-clicked': 5 },
   engagementHalfLifeDays: 30,
@@ -18,7 +33,9 @@ const daysAgo = (days: number): string => new Date(now.getTime() - days * 86_400
 const profile: LeadProfile = { email: 'jane@acme.example', jobTitle: 'Head of Marketing' };
 
 const sumOf = (score: LeadScore, kind?: 'fit' | 'engagement'): number =>
-  score.breakdown.filter((item) => kind === undefined || item.kind === kind).reduce((sum, item) => sum + item.points, 0);
+  score.breakdown
+    .filter((item) => kind === undefined || item.kind === kind)
+    .reduce((sum, item) => sum + item.points, 0);
 
 describe('scoreLead', () => {
   it('adds the points of every matching fit rule and explains each', () => {
@@ -40,7 +57,14 @@ describe('scoreLead', () => {
 
   it('halves engagement points at each half-life', () => {
     const at = (days: number) =>
-      scoreLead({ profile: { email: 'x@gmail.com' }, engagements: [{ type: 'pricing-page-visited', at: daysAgo(days) }] }, config, now);
+      scoreLead(
+        {
+          profile: { email: 'x@gmail.com' },
+          engagements: [{ type: 'pricing-page-visited', at: daysAgo(days) }],
+        },
+        config,
+        now,
+      );
     expect(at(0).engagement).toBe(15);
     expect(at(30).engagement).toBe(7.5);
     expect(at(60).engagement).toBe(3.8);
@@ -63,7 +87,9 @@ describe('scoreLead', () => {
       now,
     );
     const item = (id: string) => score.breakdown.find((i) => i.kind === 'engagement' && i.id === id);
-    expect(item('email-clicked')?.points).toBe(Math.round((5 * 0.5 ** (1 / 30) + 5 * 0.5 ** (10 / 30)) * 10) / 10);
+    expect(item('email-clicked')?.points).toBe(
+      Math.round((5 * 0.5 ** (1 / 30) + 5 * 0.5 ** (10 / 30)) * 10) / 10,
+    );
     expect(item('email-clicked')?.description).toContain('2×');
     expect(item('webinar-attended')?.points).toBe(7.1);
     for (const i of score.breakdown) expect(Math.round(i.points * 10)).toBeCloseTo(i.points * 10, 9);

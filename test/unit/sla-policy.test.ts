@@ -29,7 +29,8 @@ const state = (overrides: Partial<FirstTouchState> = {}): FirstTouchState => ({
   reassignments: 0,
   ...overrides,
 });
-const step = (s: FirstTouchState, now: string, config = sla) => nextFirstTouchStep(s, new Date(now), config, calendar);
+const step = (s: FirstTouchState, now: string, config = sla) =>
+  nextFirstTouchStep(s, new Date(now), config, calendar);
 
 describe('firstTouchPlan', () => {
   it('plans the reminder at 75% and the deadline at 100% of the window', () => {
@@ -126,7 +127,10 @@ describe('nextFirstTouchStep: the ladder', () => {
   });
 
   it('reassigns after the last level while reassignments remain', () => {
-    expect(step(state({ escalationLevel: 3 }), '2026-06-15T10:30:01Z')).toEqual({ decision: 'reassign', reassignments: 1 });
+    expect(step(state({ escalationLevel: 3 }), '2026-06-15T10:30:01Z')).toEqual({
+      decision: 'reassign',
+      reassignments: 1,
+    });
   });
 
   it('declares exhaustion when no reassignment is left, then gives up at the hard bound', () => {
@@ -139,13 +143,20 @@ describe('nextFirstTouchStep: the ladder', () => {
       waitUntil: '2026-07-27T10:30:00.000Z',
     });
     const later = state({ escalationLevel: 4, reassignments: 1 });
-    expect(step(later, '2026-07-01T10:00:00Z')).toMatchObject({ decision: 'wait', waitUntil: '2026-07-27T10:30:00.000Z' });
+    expect(step(later, '2026-07-01T10:00:00Z')).toMatchObject({
+      decision: 'wait',
+      waitUntil: '2026-07-27T10:30:00.000Z',
+    });
     expect(step(later, '2026-07-27T10:30:00Z')).toEqual({ decision: 'give-up', notify: ['ops'] });
   });
 
   it('skips a stale reminder and catches up one alert at a time after a late wake-up', () => {
     const breach = step(state(), '2026-06-15T09:40:00Z');
-    expect(breach).toMatchObject({ decision: 'breach', waitUntil: '2026-06-15T09:30:00.000Z', timeoutSeconds: 1 });
+    expect(breach).toMatchObject({
+      decision: 'breach',
+      waitUntil: '2026-06-15T09:30:00.000Z',
+      timeoutSeconds: 1,
+    });
     if (breach.decision !== 'breach') throw new Error('expected a breach');
     expect(step(breach.state, '2026-06-15T09:40:01Z')).toMatchObject({
       decision: 'escalate',
@@ -158,7 +169,10 @@ describe('nextFirstTouchStep: the ladder', () => {
   it('puts escalations after a closing-time deadline into the next business day', () => {
     const due = firstTouchPlan('2026-06-15T14:00:00Z', sla, calendar).state;
     expect(due.followUpDueAt).toBe('2026-06-15T15:00:00.000Z');
-    expect(step(due, '2026-06-15T15:00:00Z')).toMatchObject({ decision: 'breach', waitUntil: '2026-06-16T07:30:00.000Z' });
+    expect(step(due, '2026-06-15T15:00:00Z')).toMatchObject({
+      decision: 'breach',
+      waitUntil: '2026-06-16T07:30:00.000Z',
+    });
     expect(step({ ...due, escalationLevel: 1 }, '2026-06-16T07:30:00Z')).toMatchObject({
       decision: 'escalate',
       level: 1,
@@ -168,8 +182,14 @@ describe('nextFirstTouchStep: the ladder', () => {
 
   it('goes straight from breach to reassignment without escalation levels', () => {
     const flat = { ...sla, escalation: [] };
-    expect(step(state(), '2026-06-15T17:00:00Z', flat)).toMatchObject({ decision: 'breach', timeoutSeconds: 1 });
-    expect(step(state({ escalationLevel: 1 }), '2026-06-15T17:00:01Z', flat)).toEqual({ decision: 'reassign', reassignments: 1 });
+    expect(step(state(), '2026-06-15T17:00:00Z', flat)).toMatchObject({
+      decision: 'breach',
+      timeoutSeconds: 1,
+    });
+    expect(step(state({ escalationLevel: 1 }), '2026-06-15T17:00:01Z', flat)).toEqual({
+      decision: 'reassign',
+      reassignments: 1,
+    });
   });
 });
 

@@ -1,0 +1,206 @@
+/**
+ * The whole Leadflow stack of one business unit on this machine: the synthesized stack's
+ * HTTP routes, state machine, event rules and table, served by the real handler modules over
+ * embedded DynamoDB (dynalite), SES (aws-ses-v2-local) and a local Step Functions/EventBridge
+ * endpoint. Used by `npm start`, the end-to-end and workflow tests, and the benchmarks.
+ */
+import { join, resolve } from 'node:path';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { loadBusinessUnitConfig } from '../../config/load.ts';
+import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { LeadStore } from '../../functions/adapters/lead-store.ts';
+import { OPEN_STAGES } from '../../functions/domain/lead.ts';
+import { useClock } from '../../functions/runtime/clock.ts';
+import { useUnitConfig } from '../../functions/runtime/unit-config.ts';
+import { synthesizeBusinessUnit, type SynthesizedUnit } from '../../infra/synth.ts';
+import { createLocalIssuer, type LocalIssuer } from '../auth/local-issuer.ts';
+import { ensureTable, startEmbeddedDynamoDb } from '../embedded/dynamodb.ts';
+import { type EmbeddedSes, startEmbeddedSes } from '../embedded/ses.ts';
+import { type ApiGatewayEvent, startApiGatewayServer } from '../http/api-gateway-server.ts';
+import { LambdaInvoker } from './lambda-invoker.ts';
+import { startLocalAwsEndpoint } from './local-aws-endpoint.ts';
+import { LocalEventBus } from './local-event-bus.ts';
+import { LocalStepFunctions } from './local-step-functions.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+export interface LeadflowLocalOptions {
+  unit?: string | BusinessUnitConfig;
+  port?: number;
+  /** On-disk data folder (default `.leadflow/data/<unit>`), unless inMemory. */
+  dataDir?: string;
+  inMemory?: boolean;
+  clock?: VirtualClock;
+  keyDir?: string;
+  /** Resume every open lead found in the store (what a restart does). Default true. */
+  resume?: boolean;
+}
+
+export interface LeadflowLocal {
+  url: string;
+  config: BusinessUnitConfig;
+  clock: VirtualClock;
+  synth: SynthesizedUnit;
+  ses: EmbeddedSes;
+  bus: LocalEventBus;
+  stepFunctions: LocalStepFunctions;
+  issuer: LocalIssuer;
+  invoker: LambdaInvoker;
+  tableName: string;
+  resumed: string[];
+  stop(): Promise<void>;
+}
+
+type CfnResource = { Type: string; Properties?: Record<string, unknown> };
+
+function resources(template: Record<string, unknown>): CfnResource[] {
+  return Object.values((template.Resources ?? {}) as Record<string, CfnResource>);
+}
+
+/** The table exactly as the stack declares it (keys, attribute types, indexes). */
+function tableFromTemplate(template: Record<string, unknown>, tableName: string): CreateTableCommandInput {
+  const table = resources(template).find((r) => r.Type === 'AWS::DynamoDB::Table');
+  if (!table?.Properties) throw new Error('The synthesized stack has no DynamoDB table');
+  const p = table.Properties as Record<string, never>;
+  return {
+    TableName: tableName,
+    KeySchema: p.KeySchema,
+    AttributeDefinitions: p.AttributeDefinitions,
+    GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+function corsFromTemplate(template: Record<string, unknown>) {
+  const api = resources(template).find((r) => r.Type === 'AWS::ApiGatewayV2::Api');
+  const cors = (api?.Properties?.CorsConfiguration ?? {}) as Record<string, string[] | number | undefined>;
+  return {
+    allowOrigins: (cors.AllowOrigins as string[]) ?? [],
+    allowMethods: (cors.AllowMethods as string[]) ?? ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: (cors.AllowHeaders as string[]) ?? ['content-type'],
+    maxAgeSeconds: cors.MaxAge as number | undefined,
+  };
+}
+
+export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Promise<LeadflowLocal> {
+  const config = typeof options.unit === 'object' ? options.unit : await loadBusinessUnitConfig(options.unit ?? 'demo');
+  const clock = options.clock ?? new VirtualClock({ mode: 'realtime' });
+  useUnitConfig(config);
+  useClock(clock);
+  const synth = synthesizeBusinessUnit(config);
+
+  const dynamo = await startEmbeddedDynamoDb(
+    options.inMemory ? { inMemory: true } : { dataDir: resolve(options.dataDir ?? join('.leadflow', 'data', config.name)) },
+  );
+  const tableName = `leadflow-${config.name}`;
+  await ensureTable(dynamo.endpoint, tableFromTemplate(synth.template, tableName));
+  const ses = await startEmbeddedSes({ port: 0 });
+
+  const invoker = new LambdaInvoker(clock);
+  const busName = `leadflow-${config.name}`;
+  const bus = new LocalEventBus(busName, synth.eventRules, invoker, clock);
+  const stepFunctions = new LocalStepFunctions(
+    synth.stateMachineDefinition as never,
+    invoker,
+    clock,
+    `leadflow-${config.name}-lifecycle`,
+  );
+  const aws = await startLocalAwsEndpoint({ ...stepFunctions.operations(), ...bus.operations() });
+
+  // The same variables the stack sets on its functions, pointed at the local stand-ins.
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-central-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SES: ses.endpoint,
+    AWS_ENDPOINT_URL_SFN: aws.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
+    TABLE_NAME: tableName,
+    EVENT_BUS_NAME: busName,
+    STATE_MACHINE_ARN: stepFunctions.arn,
+    BUSINESS_UNIT: config.name,
+    SES_SENDER: config.email.sender,
+    POWERTOOLS_SERVICE_NAME: 'leadflow',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+
+  const issuer = createLocalIssuer({ keyDir: options.keyDir });
+  const verify = issuer.createVerifier();
+  const json = (body: unknown) => JSON.stringify(body, null, 2);
+  const api = await startApiGatewayServer({
+    port: options.port ?? 3000,
+    routes: synth.httpRoutes.map((r) => {
+      const [method = 'GET', path = '/'] = r.routeKey.split(' ');
+      return { method, path, handler: r.handler, auth: r.authorization === 'JWT' ? ('jwt' as const) : ('none' as const) };
+    }),
+    invoke: (handler, event: ApiGatewayEvent) => invoker.invoke(handler, event) as never,
+    cors: corsFromTemplate(synth.template),
+    verifyJwt: verify,
+    staticDir: resolve('local/public'),
+    extraRoutes: [
+      {
+        method: 'GET',
+        path: '/health',
+        respond: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(json({ status: 'ok', businessUnit: config.name, now: clock.now().toISOString() }));
+        },
+      },
+      {
+        method: 'GET',
+        path: '/outbox',
+        respond: (_req, res) => {
+          res.writeHead(302, { location: ses.outboxUrl });
+          res.end();
+        },
+      },
+      {
+        method: 'GET',
+        path: '/_local/events',
+        respond: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(json(bus.log));
+        },
+      },
+      {
+        method: 'GET',
+        path: '/_local/executions',
+        respond: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(json(stepFunctions.list().map(({ done: _done, ...e }) => e)));
+        },
+      },
+    ],
+  });
+
+  const resumed: string[] = [];
+  if (options.resume !== false) {
+    const store = new LeadStore(tableName);
+    for (const stage of OPEN_STAGES) {
+      for await (const leadId of store.leadIdsInStage(stage)) {
+        stepFunctions.start(leadId, JSON.stringify({ leadId, resumeAt: stage }));
+        resumed.push(leadId);
+      }
+    }
+  }
+
+  return {
+    url: api.url,
+    config,
+    clock,
+    synth,
+    ses,
+    bus,
+    stepFunctions,
+    issuer,
+    invoker,
+    tableName,
+    resumed,
+    stop: async () => {
+      await api.close();
+      await aws.close();
+      await ses.close();
+      await dynamo.close();
+    },
+  };
+}

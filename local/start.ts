@@ -1,0 +1,65 @@
+/**
+ * `npm start`: runs a business unit's Leadflow locally (default unit `demo`, port 3000,
+ * on-disk data under .leadflow/). No AWS account, Docker or Java.
+ *
+ *   npm start -- --unit demo --port 3000 --in-memory
+ *   npm start -- --clock-speed 3600 --clock-start 2026-03-27T16:30:00+01:00
+ */
+import { parseArgs } from 'node:util';
+import { startLeadflowLocal } from './runtime/leadflow-local.ts';
+import { VirtualClock } from './runtime/virtual-clock.ts';
+
+const { values } = parseArgs({
+  options: {
+    unit: { type: 'string', default: 'demo' },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    'in-memory': { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    'clock-speed': { type: 'string', default: '1' },
+    'clock-start': { type: 'string' },
+  },
+  strict: true,
+});
+
+const speed = Number(values['clock-speed']);
+if (!Number.isFinite(speed) || speed <= 0) {
+  console.error(`--clock-speed must be a positive number, not ${values['clock-speed']}`);
+  process.exit(2);
+}
+const start = values['clock-start'] ? new Date(values['clock-start']) : new Date();
+if (Number.isNaN(start.getTime())) {
+  console.error(`--clock-start must be an ISO timestamp such as 2026-03-27T16:30:00+01:00, not ${values['clock-start']}`);
+  process.exit(2);
+}
+
+try {
+  const local = await startLeadflowLocal({
+    unit: values.unit,
+    port: Number(values.port),
+    inMemory: values['in-memory'],
+    dataDir: values['data-dir'],
+    clock: new VirtualClock({ mode: 'realtime', start, speed }),
+  });
+  const lines = [
+    `Leadflow (${local.config.displayName}, unit ${local.config.name}) is running`,
+    `  Demo form      ${local.url}/`,
+    `  Capture API    POST ${local.url}/leads`,
+    `  Lead API       GET  ${local.url}/leads/{id}   (token: npm run -s token -- --role ops)`,
+    `  Health         ${local.url}/health`,
+    `  Email outbox   ${local.ses.outboxUrl}`,
+    `  Events         ${local.url}/_local/events    Executions ${local.url}/_local/executions`,
+    `  Data           ${values['in-memory'] ? 'in memory' : values['data-dir'] ?? `.leadflow/data/${local.config.name}`}`,
+    `  Clock          ${local.clock.now().toISOString()} x${speed}`,
+  ];
+  if (local.resumed.length > 0) lines.push(`  Resumed ${local.resumed.length} open lead(s)`);
+  console.log(lines.join('\n'));
+  const shutdown = async () => {
+    await local.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}

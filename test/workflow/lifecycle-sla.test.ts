@@ -1,0 +1,113 @@
+/**
+ * SLA scenarios on the synthesized state machine in virtual time: reminder, breach, the
+ * escalation ladder, reassignment, and deadlines across a weekend and the DST switches.
+ * Demo unit: Europe/Berlin 09:00-17:00, first touch 60 business minutes, reminder at 75%,
+ * escalation +30 min (rep, manager) and +60 min (manager, ops), one reassignment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../support/local-harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ start: '2026-03-23T09:00:00Z' }); // Monday 10:00 CET
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const lead = (email: string, country = 'DE') => ({ email, firstName: 'Paul', lastName: 'Kern', company: 'Kern KG', country, intent: 'contact-sales' });
+const to = async (address: string) => (await h.emails()).filter((m) => m.to.includes(address)).map((m) => m.subject);
+const leadEvents = (leadId: string) => h.local.bus.log.filter((e) => e.detail.leadId === leadId && e.source === 'leadflow').map((e) => e['detail-type']);
+
+describe('first-touch SLA', () => {
+  it('reminds, breaches, escalates level by level, then reassigns to the next rep', async () => {
+    const leadId = await h.captureLead(lead('paul@kern.example'));
+    expect((await h.getLead(leadId)).owner?.repId).toBe('anna');
+
+    await h.runUntil('2026-03-23T09:46:00Z'); // 10:46 local: reminder at 10:45
+    expect(await to('anna@demo.example.com')).toEqual([expect.stringMatching(/^New lead/), expect.stringMatching(/^Reminder: follow up/)]);
+
+    await h.runUntil('2026-03-23T10:01:00Z'); // breach at 11:00
+    let current = await h.getLead(leadId);
+    expect(current.sla.breachedAt).toBe('2026-03-23T10:00:00.000Z');
+    expect(await to('mara.manager@demo.example.com')).toEqual([expect.stringMatching(/^SLA breached/)]);
+
+    await h.runUntil('2026-03-23T11:31:00Z'); // level 1 at 11:30, level 2 + reassignment at 12:30
+    current = await h.getLead(leadId);
+    expect(current.owner?.repId).toBe('ben');
+    expect(current.sla.reassignments).toBe(1);
+    expect(current.followUpDueAt).toBe('2026-03-23T12:30:00.000Z');
+    expect(await to('ops@demo.example.com')).toEqual([expect.stringMatching(/^Escalation level 2/)]);
+    expect(await to('mara.manager@demo.example.com')).toEqual([
+      expect.stringMatching(/^SLA breached/),
+      expect.stringMatching(/^Escalation level 1/),
+      expect.stringMatching(/^Escalation level 2/),
+      expect.stringMatching(/^Lead reassigned/),
+    ]);
+    expect(await to('ben@demo.example.com')).toEqual([expect.stringMatching(/^New lead for you: Paul Kern/)]);
+    const breach = (await h.emails()).find((m) => m.subject.startsWith('SLA breached'));
+    expect(breach?.text).toMatch(/Waited so far: 1 h 0 min of business time/);
+    expect(leadEvents(leadId)).toEqual([
+      'LeadCaptured', 'LeadScored', 'LeadQualified', 'LeadAssigned', 'FollowUpReminder', 'FollowUpBreached',
+      'LeadEscalated', 'LeadEscalated', 'LeadAssigned', 'LeadReassigned',
+    ]);
+    expect(h.path(leadId).filter((s) => s === 'FirstTouchOverdue')).toHaveLength(5);
+    expect(h.path(leadId).filter((s) => s === 'HandOff')).toHaveLength(2);
+    expect(current.timeline.map((e) => e.type)).toEqual([
+      'captured', 'scored', 'qualified', 'assigned', 'reminder', 'breached', 'escalated', 'escalated', 'reassigned',
+    ]);
+  });
+
+  it('a touch after the reminder stops the clock: no breach', async () => {
+    const leadId = await h.captureLead(lead('lisa@kern.example'));
+    const owner = (await h.getLead(leadId)).owner!;
+    await h.runUntil('2026-03-23T12:47:00Z'); // assigned 13:31 local... reminder 75% later
+    const reminderAt = String((await h.getLead(leadId)).sla.reminderAt);
+    await h.runUntil(new Date(Date.parse(reminderAt) + 60_000));
+    await h.activity('TouchLogged', { leadId, channel: 'call' });
+    await h.runUntil('2026-03-23T16:00:00Z');
+    const current = await h.getLead(leadId);
+    expect(current.stage).toBe('touched');
+    expect(current.sla.breachedAt).toBeUndefined();
+    const subjects = await to(owner.email);
+    expect(subjects.filter((s) => s.includes('Paul') === false && /Reminder/.test(s))).toHaveLength(1);
+    expect(subjects.some((s) => /breached/i.test(s) && s.includes('lisa'))).toBe(false);
+    expect(leadEvents(leadId)).not.toContain('FollowUpBreached');
+  });
+
+  it('a touch logged before the wait registered its token still completes it', async () => {
+    const response = await h.postLead(lead('early@kern.example'));
+    const { leadId } = (await response.json()) as { leadId: string };
+    // The touch races the lifecycle: it is recorded as pending and the wait completes itself.
+    await h.activity('TouchLogged', { leadId, channel: 'email' });
+    await h.settle();
+    const current = await h.getLead(leadId);
+    expect(current.stage).toBe('touched');
+    expect(h.path(leadId)).toContain('AwaitDecision');
+  });
+});
+
+describe('business-hours deadlines', () => {
+  it('counts over the weekend and the March DST switch (Fri 16:30 CET -> Mon 09:30 CEST)', async () => {
+    await h.runUntil('2026-03-27T15:30:00Z'); // Friday 16:30 CET
+    const leadId = await h.captureLead(lead('weekend@kern.example'));
+    const current = await h.getLead(leadId);
+    expect(current.sla.assignedAt).toBe('2026-03-27T15:30:00.000Z');
+    expect(current.followUpDueAt).toBe('2026-03-30T07:30:00.000Z');
+    expect(current.sla.reminderAt).toBe('2026-03-30T07:15:00.000Z');
+  });
+
+  it('counts over the October DST switch (Fri 16:30 CEST -> Mon 09:30 CET)', async () => {
+    await h.runUntil('2026-10-23T14:30:00Z');
+    const leadId = await h.captureLead(lead('autumn@kern.example'));
+    expect((await h.getLead(leadId)).followUpDueAt).toBe('2026-10-26T08:30:00.000Z');
+  });
+
+  it('skips a holiday (Wed 23 Dec 16:30 -> Sun 27 Dec closed -> Mon 28 Dec 09:30)', async () => {
+    await h.runUntil('2026-12-23T15:30:00Z');
+    const leadId = await h.captureLead(lead('xmas@kern.example'));
+    expect((await h.getLead(leadId)).followUpDueAt).toBe('2026-12-28T08:30:00.000Z');
+  });
+});

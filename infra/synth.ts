@@ -161,9 +161,9 @@ class LocalResolver {
   /** The handler behind `{ Fn::GetAtt: [fn, 'Arn'] }`, `{ Ref: fn }` or a Join containing one. */
   handlerOfReference(value: unknown): string | undefined {
     const resolved = this.resolve(value);
-    if (typeof resolved !== 'string') return undefined;
-    const match = /arn:aws:lambda:local:000000000000:function:([^/:]+)/.exec(resolved);
-    return match?.[1];
+    const prefix = localLambdaArn('');
+    if (typeof resolved !== 'string' || !resolved.startsWith(prefix)) return undefined;
+    return resolved.slice(prefix.length).split(':')[0];
   }
 
   definition(machine: CfnResource): Record<string, unknown> {

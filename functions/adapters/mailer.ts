@@ -1,4 +1,4 @@
-/** Sends plain-text notification emails through SES (v1 API: the local stand-in speaks it too). */
+/** Sends plain-text notification emails through SES (v1 API). */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import type { EmailMessage } from '../domain/notifications.ts';
 import { sesClient } from './aws-clients.ts';
@@ -6,16 +6,23 @@ import { sesClient } from './aws-clients.ts';
 export class Mailer {
   constructor(private readonly sender: string) {}
 
+  /**
+   * One message per recipient: a bounced or suppressed manager address cannot block the rep's
+   * alert, nobody sees the other recipients, and the local SES stand-in (whose v1 parser keeps
+   * only the first address of a list) shows exactly what each person received.
+   */
   async send(message: EmailMessage): Promise<void> {
-    await sesClient().send(
-      new SendEmailCommand({
-        Source: this.sender,
-        Destination: { ToAddresses: message.to, CcAddresses: message.cc && message.cc.length > 0 ? message.cc : undefined },
-        Message: {
-          Subject: { Data: message.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
-        },
-      }),
-    );
+    for (const to of [...message.to, ...(message.cc ?? [])]) {
+      await sesClient().send(
+        new SendEmailCommand({
+          Source: this.sender,
+          Destination: { ToAddresses: [to] },
+          Message: {
+            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+          },
+        }),
+      );
+    }
   }
 }

@@ -208,7 +208,7 @@ export class LifecycleSteps {
   private async registerWait(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
     if (!input.wait || !input.token) throw new Error('register-wait needs wait and token');
-    const { pending } = await this.deps.leads.registerWait(input.leadId, input.wait, {
+    const { lead, pending } = await this.deps.leads.registerWait(input.leadId, input.wait, {
       token: input.token,
       state: input.state,
       registeredAt: now.toISOString(),
@@ -216,7 +216,12 @@ export class LifecycleSteps {
     });
     if (pending) {
       const claim = await this.deps.leads.claimWait(input.leadId, input.wait, input.token);
-      if (claim.claimed && claim.pending) await this.deps.callbacks.completeWait(input.token, claim.pending);
+      if (claim.claimed && claim.pending) {
+        if (input.wait === 'first-touch' && lead.stage === 'assigned') {
+          await this.deps.leads.transition(lead.leadId, { stage: 'touched', onlyFromStages: ['assigned'] }, now);
+        }
+        await this.deps.callbacks.completeWait(input.token, claim.pending);
+      }
     }
     return { decision: 'waiting' };
   }

@@ -56,10 +56,12 @@ export async function recordActivity<N extends ActivityEventName>(
     const attempts = (lead.sla?.touchAttempts ?? 0) + 1;
     const earliest = lead.sla?.firstTouchAt && lead.sla.firstTouchAt < at.toISOString() ? lead.sla.firstTouchAt : at.toISOString();
     const change: LeadChange = { set: { 'sla.touchAttempts': attempts, 'sla.firstTouchAt': earliest } };
-    if (lead.stage === 'assigned' && touchSatisfiesSla(attempts, sla)) {
+    if (touchSatisfiesSla(attempts, sla) && ['captured', 'qualified', 'assigned'].includes(lead.stage)) {
       const plan = acceptancePlan(now, sla, calendar);
-      change.stage = 'touched';
       Object.assign(change.set!, { 'sla.acceptanceDueAt': plan.acceptanceDueAt });
+      // Before assignment completes, the touch waits as "pending" and the first-touch wait
+      // completes the moment it begins (register-wait then moves the stage on).
+      if (lead.stage === 'assigned') change.stage = 'touched';
       completions.push({ kind: 'first-touch', output: { decision: 'touched', timeoutSeconds: plan.timeoutSeconds } });
     }
     return change;

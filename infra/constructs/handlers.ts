@@ -62,8 +62,4 @@ export class LeadflowHandlers extends Construct {
     this.startLifecycle.allowStartExecution(stateMachine);
     this.completeWait.allowTaskResponse(stateMachine);
   }
-
-  all(): LeadflowFunction[] {
-    return [this.captureLead, this.getLead, this.startLifecycle, this.lifecycleStep, this.completeWait];
-  }
 }

@@ -7,9 +7,15 @@ import type { VirtualClock } from './virtual-clock.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
+export interface Interceptor {
+  match?: (event: unknown) => boolean;
+  before?: () => Promise<void>;
+  fail?: () => Error;
+}
+
 export class LambdaInvoker {
   private readonly modules = new Map<string, Promise<Handler>>();
-  private readonly faults: Array<{ handler: string; match: (event: unknown) => boolean; remaining: number; error: () => Error }> = [];
+  private readonly interceptors: Array<Interceptor & { handler: string; remaining: number }> = [];
 
   constructor(private readonly clock: VirtualClock) {}
 
@@ -27,24 +33,21 @@ export class LambdaInvoker {
   }
 
   /**
-   * Makes the next `times` matching invocations throw, as a crashed or throttled Lambda would,
-   * so retry and error paths can be exercised against the real definition.
+   * Test and benchmark hook: for the next `times` matching invocations, run `before` first
+   * (to land an event in a precise window) and/or throw `fail()` as a crashed Lambda would,
+   * so races, retries and error paths are exercised against the real definition.
    */
-  injectFault(handler: string, options: { times: number; match?: (event: unknown) => boolean; error?: () => Error }): void {
-    this.faults.push({
-      handler,
-      match: options.match ?? (() => true),
-      remaining: options.times,
-      error: options.error ?? (() => Object.assign(new Error('Injected fault'), { name: 'InjectedFault' })),
-    });
+  intercept(handler: string, interceptor: Interceptor & { times: number }): void {
+    this.interceptors.push({ ...interceptor, handler, remaining: interceptor.times });
   }
 
   invoke(name: string, event: unknown): Promise<unknown> {
     return this.clock.track(async () => {
-      const fault = this.faults.find((f) => f.handler === name && f.remaining > 0 && f.match(event));
-      if (fault) {
-        fault.remaining--;
-        throw fault.error();
+      const hit = this.interceptors.find((i) => i.handler === name && i.remaining > 0 && (i.match?.(event) ?? true));
+      if (hit) {
+        hit.remaining--;
+        await hit.before?.();
+        if (hit.fail) throw hit.fail();
       }
       const handler = await this.load(name);
       return handler(event, lambdaContext(`leadflow-${name}`));

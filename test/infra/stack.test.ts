@@ -10,7 +10,8 @@ import {
   leadflowBundling,
   UNIT_CONFIG_DEFINE,
 } from '../../infra/constructs/leadflow-function.ts';
-import { EVENT_ROUTES, EVENT_SOURCE } from '../../workflows/event-routes.ts';
+import { toRetentionDays } from '../../infra/constructs/log-group.ts';
+import { EVENT_ROUTES } from '../../workflows/event-routes.ts';
 import {
   actionsOf,
   buildStack,
@@ -392,6 +393,10 @@ describe('workflow', () => {
 });
 
 describe('stack', () => {
+  it('rounds a retention CloudWatch does not offer up to the next one it does', () => {
+    expect([1, 30, 45, 100, 5000].map(toRetentionDays)).toEqual([1, 30, 60, 120, 3653]);
+  });
+
   it('sets the unit retention on every log group', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
     // 5 functions + API access logs + state machine

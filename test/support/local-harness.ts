@@ -22,7 +22,8 @@ export interface Harness {
   postLead(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   captureLead(body: Record<string, unknown>): Promise<string>;
   getLead(leadId: string): Promise<Record<string, unknown> & { stage: string; timeline: Array<{ type: string; at: string }>; sla: Record<string, unknown>; owner?: { repId?: string; email: string; name: string; fallback?: boolean } }>;
-  activity(type: string, detail: Record<string, unknown>): Promise<void>;
+  /** Puts sales/marketing activity on the bus; waits for its delivery and, unless told not to, for the runtime to settle. */
+  activity(type: string, detail: Record<string, unknown>, options?: { settle?: boolean }): Promise<void>;
   /** Lets virtual time run (firing due timers) until `until`, or until nothing is left to do. */
   runUntil(until: string | Date): Promise<void>;
   settle(): Promise<void>;
@@ -73,12 +74,13 @@ export async function startHarness(options: { start: string; config?: BusinessUn
       if (response.status !== 200) throw new Error(`get lead failed: ${response.status} ${await response.text()}`);
       return (await response.json()) as never;
     },
-    activity: async (type, detail) => {
+    activity: async (type, detail, options = {}) => {
       const source = type === 'EngagementRecorded' ? MARKETING_SOURCE : SALES_SOURCE;
       await clock.track(() =>
         events.send(new PutEventsCommand({ Entries: [{ EventBusName: `leadflow-${local.config.name}`, Source: source, DetailType: type, Detail: JSON.stringify(detail) }] })),
       );
-      await settle();
+      await local.bus.drain();
+      if (options.settle !== false) await settle();
     },
     runUntil: (until) => clock.runUntilIdle(new Date(until)),
     settle,

@@ -44,7 +44,9 @@ export async function loadBusinessUnitConfig(name: string): Promise<BusinessUnit
   const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   const config = parseBusinessUnitConfig(mod.default, shown);
   if (config.name !== name) {
-    throw new BusinessUnitConfigError(`Invalid business unit config ${shown}:\n  - name: must be "${name}" (the file name)`);
+    throw new BusinessUnitConfigError(
+      `Invalid business unit config ${shown}:\n  - name: must be "${name}" (the file name)`,
+    );
   }
   return config;
 }

@@ -15,7 +15,9 @@ const isIanaZone = (zone: string): boolean => {
   }
 };
 
-export const IanaTimezone = z.string().refine(isIanaZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
+export const IanaTimezone = z
+  .string()
+  .refine(isIanaZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (24h)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
@@ -64,8 +66,16 @@ export type FieldPredicate =
 export const FieldPredicate: z.ZodType<FieldPredicate> = z.lazy(() =>
   z.union([
     z.object({ field: z.string(), op: z.literal('exists') }),
-    z.object({ field: z.string(), op: z.literal('equals'), value: z.union([z.string(), z.number(), z.boolean()]) }),
-    z.object({ field: z.string(), op: z.literal('in'), values: z.array(z.union([z.string(), z.number()])).min(1) }),
+    z.object({
+      field: z.string(),
+      op: z.literal('equals'),
+      value: z.union([z.string(), z.number(), z.boolean()]),
+    }),
+    z.object({
+      field: z.string(),
+      op: z.literal('in'),
+      values: z.array(z.union([z.string(), z.number()])).min(1),
+    }),
     z.object({
       field: z.string(),
       op: z.literal('matches'),
@@ -103,7 +113,9 @@ export type EngagementType = z.infer<typeof EngagementType>;
 
 export const ScoringConfig = z.object({
   fitRules: z
-    .array(z.object({ id: z.string(), description: z.string(), when: FieldPredicate, points: z.number().int() }))
+    .array(
+      z.object({ id: z.string(), description: z.string(), when: FieldPredicate, points: z.number().int() }),
+    )
     .default([]),
   engagementPoints: z.partialRecord(EngagementType, z.number().int()).default({}),
   /** Engagement points lose half their value every this many days. */
@@ -125,7 +137,10 @@ export type QualificationConfig = z.infer<typeof QualificationConfig>;
 
 export const NurtureConfig = z.object({
   /** How long one nurture wait lasts before the lead is re-scored (score decay applies). */
-  checkIntervalHours: z.number().positive().default(24 * 7),
+  checkIntervalHours: z
+    .number()
+    .positive()
+    .default(24 * 7),
   /** Upper bound on nurture; then the lead is recycled or disqualified. */
   maxNurtureDays: z.number().positive().default(180),
   onExpiry: z.enum(['recycle', 'disqualify']).default('disqualify'),
@@ -184,10 +199,18 @@ export const SlaConfig = z.object({
   /** After the last escalation level the lead moves to the next eligible rep, at most this often. */
   maxReassignments: z.number().int().min(0).default(2),
   /** Business minutes from first touch until the rep must accept or reject. */
-  acceptanceMinutes: z.number().int().positive().default(60 * 8 * 2),
+  acceptanceMinutes: z
+    .number()
+    .int()
+    .positive()
+    .default(60 * 8 * 2),
   minTouchAttempts: z.number().int().min(1).default(1),
   /** Business minutes from acceptance until the outcome (won/lost) must be recorded. */
-  outcomeMinutes: z.number().int().positive().default(60 * 8 * 30),
+  outcomeMinutes: z
+    .number()
+    .int()
+    .positive()
+    .default(60 * 8 * 30),
 });
 export type SlaConfig = z.infer<typeof SlaConfig>;
 
@@ -216,7 +239,10 @@ export const BusinessUnitConfig = z.object({
     alertRecipients: z.object({ ops: z.array(email).min(1), salesManagers: z.array(email).default([]) }),
   }),
   spam: z.object({
-    honeypotField: z.string().regex(/^[a-z_][a-z0-9_]*$/i).default('website_url'),
+    honeypotField: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/i)
+      .default('website_url'),
     /** Forms filled faster than this are bots. Needs the form to send `formRenderedAt` (epoch ms). */
     minFillSeconds: z.number().min(0).default(3),
     turnstile: TurnstileConfig.optional(),

@@ -28,7 +28,9 @@ if (!Number.isFinite(speed) || speed <= 0) {
 }
 const start = values['clock-start'] ? new Date(values['clock-start']) : new Date();
 if (Number.isNaN(start.getTime())) {
-  console.error(`--clock-start must be an ISO timestamp such as 2026-03-27T16:30:00+01:00, not ${values['clock-start']}`);
+  console.error(
+    `--clock-start must be an ISO timestamp such as 2026-03-27T16:30:00+01:00, not ${values['clock-start']}`,
+  );
   process.exit(2);
 }
 
@@ -48,7 +50,7 @@ try {
     `  Health         ${local.url}/health`,
     `  Email outbox   ${local.ses.outboxUrl}`,
     `  Events         ${local.url}/_local/events    Executions ${local.url}/_local/executions`,
-    `  Data           ${values['in-memory'] ? 'in memory' : values['data-dir'] ?? `.leadflow/data/${local.config.name}`}`,
+    `  Data           ${values['in-memory'] ? 'in memory' : (values['data-dir'] ?? `.leadflow/data/${local.config.name}`)}`,
     `  Clock          ${local.clock.now().toISOString()} x${speed}`,
   ];
   if (local.resumed.length > 0) lines.push(`  Resumed ${local.resumed.length} open lead(s)`);

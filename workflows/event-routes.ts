@@ -30,7 +30,8 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
   },
   {
     id: 'CompleteWaitOnSalesActivity',
-    description: 'Wake the waiting lifecycle step when sales touch, accept, reject or close a lead, or it engages',
+    description:
+      'Wake the waiting lifecycle step when sales touch, accept, reject or close a lead, or it engages',
     sources: [SALES_SOURCE, MARKETING_SOURCE],
     detailTypes: ['TouchLogged', 'LeadAccepted', 'LeadRejected', 'EngagementRecorded', 'OutcomeRecorded'],
     target: 'complete-wait',

@@ -17,39 +17,20 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { type LifecycleStep, WAIT_STATES, type WaitStateName } from './lifecycle-contract.ts';
+
+export {
+  LIFECYCLE_STEPS,
+  type LifecycleStep,
+  WAIT_STATES,
+  type WaitKind,
+  type WaitStateName,
+} from './lifecycle-contract.ts';
 
 export interface LeadLifecycleFunctions {
   /** Runs every domain step (score, qualify, hand off, ...) and registers callback waits. */
   lifecycleStep: IFunction;
 }
-
-/** The callback waits and the activity that completes each one. */
-export const WAIT_STATES = {
-  Nurture: 'nurture',
-  AwaitFirstTouch: 'first-touch',
-  AwaitDecision: 'decision',
-  AwaitOutcome: 'outcome',
-} as const;
-export type WaitStateName = keyof typeof WAIT_STATES;
-export type WaitKind = (typeof WAIT_STATES)[WaitStateName];
-
-/** Steps the lifecycle-step function implements; each Task passes one of these. */
-export const LIFECYCLE_STEPS = [
-  'resume',
-  'score',
-  'qualify',
-  'register-wait',
-  'nurture-check',
-  'hand-off',
-  'first-touch-overdue',
-  'decision-overdue',
-  'outcome-overdue',
-  'recycle',
-  'disqualify',
-  'record-outcome',
-  'record-failure',
-] as const;
-export type LifecycleStep = (typeof LIFECYCLE_STEPS)[number];
 
 const decision = (value: string) => sfn.Condition.stringEquals('$.Payload.decision', value);
 
@@ -58,12 +39,22 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
   const step = (id: string, name: LifecycleStep, withPrevious = true) => {
     const task = new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: fns.lifecycleStep,
-      payload: sfn.TaskInput.fromObject({ step: name, state: id, 'leadId.$': '$.leadId', ...(withPrevious ? { 'previous.$': '$.Payload' } : {}) }),
+      payload: sfn.TaskInput.fromObject({
+        step: name,
+        state: id,
+        'leadId.$': '$.leadId',
+        ...(withPrevious ? { 'previous.$': '$.Payload' } : {}),
+      }),
       payloadResponseOnly: true,
       resultPath: '$.Payload',
       retryOnServiceExceptions: true,
     });
-    task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
+    task.addRetry({
+      errors: ['States.TaskFailed'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+    });
     return task;
   };
 
@@ -83,21 +74,40 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
       resultPath: '$.Payload',
       retryOnServiceExceptions: true,
     });
-    task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
+    task.addRetry({
+      errors: ['States.TaskFailed'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+    });
     return task;
   };
 
-  const failed = new sfn.Fail(scope, 'LifecycleFailed', { error: 'LifecycleFailed', cause: 'A lifecycle step failed after retries; see the lead timeline.' });
+  const failed = new sfn.Fail(scope, 'LifecycleFailed', {
+    error: 'LifecycleFailed',
+    cause: 'A lifecycle step failed after retries; see the lead timeline.',
+  });
   const recordFailure = new tasks.LambdaInvoke(scope, 'RecordFailure', {
     lambdaFunction: fns.lifecycleStep,
-    payload: sfn.TaskInput.fromObject({ step: 'record-failure', state: 'RecordFailure', 'leadId.$': '$.leadId', 'error.$': '$.error' }),
+    payload: sfn.TaskInput.fromObject({
+      step: 'record-failure',
+      state: 'RecordFailure',
+      'leadId.$': '$.leadId',
+      'error.$': '$.error',
+    }),
     payloadResponseOnly: true,
     resultPath: sfn.JsonPath.DISCARD,
   });
-  recordFailure.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
+  recordFailure.addRetry({
+    errors: ['States.ALL'],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 3,
+  });
   recordFailure.next(failed);
 
-  const onFailure = (task: tasks.LambdaInvoke) => task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+  const onFailure = (task: tasks.LambdaInvoke) =>
+    task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
   const onTimeout = (task: tasks.LambdaInvoke, next: sfn.IChainable) =>
     task.addCatch(next, { errors: ['States.Timeout'], resultPath: '$.timeout' });
 
@@ -124,7 +134,23 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
   onTimeout(awaitFirstTouch, firstTouchOverdue);
   onTimeout(awaitDecision, decisionOverdue);
   onTimeout(awaitOutcome, outcomeOverdue);
-  for (const task of [score, qualify, nurture, nurtureCheck, handOff, awaitFirstTouch, firstTouchOverdue, awaitDecision, decisionOverdue, awaitOutcome, outcomeOverdue, recycle, disqualify, outcome, resume]) {
+  for (const task of [
+    score,
+    qualify,
+    nurture,
+    nurtureCheck,
+    handOff,
+    awaitFirstTouch,
+    firstTouchOverdue,
+    awaitDecision,
+    decisionOverdue,
+    awaitOutcome,
+    outcomeOverdue,
+    recycle,
+    disqualify,
+    outcome,
+    resume,
+  ]) {
     onFailure(task);
   }
 
@@ -139,14 +165,18 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
     .when(decision('disqualify'), disqualify)
     .otherwise(nurture);
 
-  const afterFirstTouchOverdue = new sfn.Choice(scope, 'Reassign?').when(decision('reassign'), handOff).otherwise(awaitFirstTouch);
+  const afterFirstTouchOverdue = new sfn.Choice(scope, 'Reassign?')
+    .when(decision('reassign'), handOff)
+    .otherwise(awaitFirstTouch);
 
   const afterDecision = new sfn.Choice(scope, 'Accepted?')
     .when(decision('accepted'), awaitOutcome)
     .when(decision('rejected'), recycle)
     .otherwise(awaitDecision);
 
-  const afterOutcomeWait = new sfn.Choice(scope, 'Closed?').when(decision('closed'), outcome).otherwise(awaitOutcome);
+  const afterOutcomeWait = new sfn.Choice(scope, 'Closed?')
+    .when(decision('closed'), outcome)
+    .otherwise(awaitOutcome);
 
   const resumeAt = new sfn.Choice(scope, 'ResumeAt')
     .when(decision('score'), score)

@@ -31,10 +31,34 @@ export default {
   },
   scoring: {
     fitRules: [
-      { id: 'senior-title', description: 'Decision maker title', when: { field: 'jobTitle', op: 'matches', pattern: '\\b(head|director|vp|chief|cto|ceo|cmo|founder)\\b' }, points: 20 },
-      { id: 'business-email', description: 'Business email domain', when: { field: 'email', op: 'businessEmail' }, points: 10 },
-      { id: 'has-company', description: 'Company given', when: { field: 'company', op: 'exists' }, points: 10 },
-      { id: 'mid-market', description: '50+ employees', when: { field: 'companySize', op: 'gte', value: 50 }, points: 15 },
+      {
+        id: 'senior-title',
+        description: 'Decision maker title',
+        when: {
+          field: 'jobTitle',
+          op: 'matches',
+          pattern: '\\b(head|director|vp|chief|cto|ceo|cmo|founder)\\b',
+        },
+        points: 20,
+      },
+      {
+        id: 'business-email',
+        description: 'Business email domain',
+        when: { field: 'email', op: 'businessEmail' },
+        points: 10,
+      },
+      {
+        id: 'has-company',
+        description: 'Company given',
+        when: { field: 'company', op: 'exists' },
+        points: 10,
+      },
+      {
+        id: 'mid-market',
+        description: '50+ employees',
+        when: { field: 'companySize', op: 'gte', value: 50 },
+        points: 15,
+      },
     ],
     engagementPoints: {
       'form-resubmitted': 10,
@@ -52,7 +76,12 @@ export default {
     sqlRequiredFields: ['company'],
     handRaiserIntents: ['contact-sales', 'demo'],
     handRaiserRequiresBusinessEmail: true,
-    disqualifyWhen: [{ reason: 'competitor', when: { field: 'company', op: 'matches', pattern: '^(rivalcorp|competitor inc)$' } }],
+    disqualifyWhen: [
+      {
+        reason: 'competitor',
+        when: { field: 'company', op: 'matches', pattern: '^(rivalcorp|competitor inc)$' },
+      },
+    ],
   },
   nurture: { checkIntervalHours: 24 * 7, maxNurtureDays: 90, onExpiry: 'disqualify' },
   routing: {

@@ -17,26 +17,82 @@ export default {
   spam: {
     honeypotField: 'fax_number',
     minFillSeconds: 3,
-    turnstile: { secret: { source: 'ssm', name: '/leadflow/emea/turnstile-secret' }, siteKey: '0x4AAAAAAAemeaSiteKey' },
+    turnstile: {
+      secret: { source: 'ssm', name: '/leadflow/emea/turnstile-secret' },
+      siteKey: '0x4AAAAAAAemeaSiteKey',
+    },
   },
   calendar: {
     timezone: 'Europe/London',
     weekly: {
-      mon: [['08:30', '12:30'], ['13:30', '17:30']],
-      tue: [['08:30', '12:30'], ['13:30', '17:30']],
-      wed: [['08:30', '12:30'], ['13:30', '17:30']],
-      thu: [['08:30', '12:30'], ['13:30', '17:30']],
-      fri: [['08:30', '12:30'], ['13:30', '16:00']],
+      mon: [
+        ['08:30', '12:30'],
+        ['13:30', '17:30'],
+      ],
+      tue: [
+        ['08:30', '12:30'],
+        ['13:30', '17:30'],
+      ],
+      wed: [
+        ['08:30', '12:30'],
+        ['13:30', '17:30'],
+      ],
+      thu: [
+        ['08:30', '12:30'],
+        ['13:30', '17:30'],
+      ],
+      fri: [
+        ['08:30', '12:30'],
+        ['13:30', '16:00'],
+      ],
     },
-    holidays: ['2026-12-25', '2026-12-28', '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30'],
+    holidays: [
+      '2026-12-25',
+      '2026-12-28',
+      '2027-01-01',
+      '2027-03-26',
+      '2027-03-29',
+      '2027-05-03',
+      '2027-05-31',
+      '2027-08-30',
+    ],
   },
   scoring: {
     fitRules: [
-      { id: 'senior-title', description: 'Director or above', when: { field: 'jobTitle', op: 'matches', pattern: '\\b(head|director|vp|vice president|chief|c[a-z]o)\\b' }, points: 25 },
-      { id: 'business-email', description: 'Business email domain', when: { field: 'email', op: 'businessEmail' }, points: 10 },
-      { id: 'target-country', description: 'Core EMEA market', when: { field: 'country', op: 'in', values: ['GB', 'IE', 'FR', 'DE', 'NL', 'SE'] }, points: 10 },
-      { id: 'enterprise', description: '1000+ employees', when: { field: 'companySize', op: 'gte', value: 1000 }, points: 25 },
-      { id: 'student', description: 'Students rarely buy', when: { field: 'jobTitle', op: 'matches', pattern: '\\bstudent\\b' }, points: -30 },
+      {
+        id: 'senior-title',
+        description: 'Director or above',
+        when: {
+          field: 'jobTitle',
+          op: 'matches',
+          pattern: '\\b(head|director|vp|vice president|chief|c[a-z]o)\\b',
+        },
+        points: 25,
+      },
+      {
+        id: 'business-email',
+        description: 'Business email domain',
+        when: { field: 'email', op: 'businessEmail' },
+        points: 10,
+      },
+      {
+        id: 'target-country',
+        description: 'Core EMEA market',
+        when: { field: 'country', op: 'in', values: ['GB', 'IE', 'FR', 'DE', 'NL', 'SE'] },
+        points: 10,
+      },
+      {
+        id: 'enterprise',
+        description: '1000+ employees',
+        when: { field: 'companySize', op: 'gte', value: 1000 },
+        points: 25,
+      },
+      {
+        id: 'student',
+        description: 'Students rarely buy',
+        when: { field: 'jobTitle', op: 'matches', pattern: '\\bstudent\\b' },
+        points: -30,
+      },
     ],
     engagementPoints: {
       'form-resubmitted': 5,
@@ -57,7 +113,10 @@ export default {
     handRaiserIntents: ['contact-sales', 'demo'],
     handRaiserRequiresBusinessEmail: true,
     disqualifyWhen: [
-      { reason: 'sanctioned-country', when: { field: 'country', op: 'in', values: ['RU', 'BY', 'IR', 'KP'] } },
+      {
+        reason: 'sanctioned-country',
+        when: { field: 'country', op: 'in', values: ['RU', 'BY', 'IR', 'KP'] },
+      },
       { reason: 'no-consent', when: { field: 'consent', op: 'equals', value: false } },
     ],
   },
@@ -92,11 +151,22 @@ export default {
             email: 'lena.hoffmann@acme.example',
             calendar: {
               timezone: 'Europe/Berlin',
-              weekly: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '15:00']] },
+              weekly: {
+                mon: [['09:00', '17:00']],
+                tue: [['09:00', '17:00']],
+                wed: [['09:00', '17:00']],
+                thu: [['09:00', '17:00']],
+                fri: [['09:00', '15:00']],
+              },
               holidays: ['2026-12-24', '2026-12-25', '2026-12-26', '2027-01-01'],
             },
           },
-          { id: 'max', name: 'Max Braun', email: 'max.braun@acme.example', outOfOffice: [{ from: '2026-12-21', to: '2027-01-04', note: 'Parental leave' }] },
+          {
+            id: 'max',
+            name: 'Max Braun',
+            email: 'max.braun@acme.example',
+            outOfOffice: [{ from: '2026-12-21', to: '2027-01-04', note: 'Parental leave' }],
+          },
         ],
       },
       {

@@ -4,7 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, LEADFLOW_EVENTS, type LeadflowEventData, type LeadflowEventName } from '../events/catalog.ts';
+import {
+  EVENT_SOURCE,
+  LEADFLOW_EVENTS,
+  type LeadflowEventData,
+  type LeadflowEventName,
+} from '../events/catalog.ts';
 import { eventBridgeClient } from './aws-clients.ts';
 
 export interface PublishedEvent<N extends LeadflowEventName = LeadflowEventName> {
@@ -42,9 +47,13 @@ export class EventPublisher {
     });
     // PutEvents takes at most 10 entries per call.
     for (let i = 0; i < entries.length; i += 10) {
-      const result = await eventBridgeClient().send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+      const result = await eventBridgeClient().send(
+        new PutEventsCommand({ Entries: entries.slice(i, i + 10) }),
+      );
       if ((result.FailedEntryCount ?? 0) > 0) {
-        const failed = (result.Entries ?? []).filter((e) => e.ErrorCode).map((e) => `${e.ErrorCode}: ${e.ErrorMessage}`);
+        const failed = (result.Entries ?? [])
+          .filter((e) => e.ErrorCode)
+          .map((e) => `${e.ErrorCode}: ${e.ErrorMessage}`);
         throw new Error(`EventBridge rejected ${result.FailedEntryCount} event(s): ${failed.join('; ')}`);
       }
     }

@@ -38,7 +38,16 @@ function stageIndex(stage: Stage, updatedAt: string, leadId: string) {
 }
 
 function toLead(item: Record<string, unknown>): Lead {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, waits: _waits, markers: _markers, pending: _pending, ...lead } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    waits: _waits,
+    markers: _markers,
+    pending: _pending,
+    ...lead
+  } = item;
   return lead as unknown as Lead;
 }
 
@@ -51,7 +60,15 @@ export class LeadStore {
       await documentClient().send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...leadKey(lead.leadId), ...stageIndex(lead.stage, lead.updatedAt, lead.leadId), waits: {}, markers: {}, pending: {}, sla: {}, ...lead },
+          Item: {
+            ...leadKey(lead.leadId),
+            ...stageIndex(lead.stage, lead.updatedAt, lead.leadId),
+            waits: {},
+            markers: {},
+            pending: {},
+            sla: {},
+            ...lead,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -72,7 +89,11 @@ export class LeadStore {
     entry: TimelineEntry,
     engagement: EngagementRecord,
   ): Promise<Lead> {
-    const names: Record<string, string> = { '#profile': 'profile', '#timeline': 'timeline', '#engagements': 'engagements' };
+    const names: Record<string, string> = {
+      '#profile': 'profile',
+      '#timeline': 'timeline',
+      '#engagements': 'engagements',
+    };
     const values: Record<string, unknown> = {
       ':entry': [entry],
       ':engagement': [engagement],
@@ -134,7 +155,10 @@ export class LeadStore {
     }
     if (change.stage) {
       values[':stage'] = change.stage;
-      Object.assign(values, { ':g1pk': stageIndex(change.stage, now.toISOString(), leadId).gsi1pk, ':g1sk': stageIndex(change.stage, now.toISOString(), leadId).gsi1sk });
+      Object.assign(values, {
+        ':g1pk': stageIndex(change.stage, now.toISOString(), leadId).gsi1pk,
+        ':g1sk': stageIndex(change.stage, now.toISOString(), leadId).gsi1sk,
+      });
       names['#stage'] = 'stage';
       sets.push('#stage = :stage', 'gsi1pk = :g1pk', 'gsi1sk = :g1sk');
     }
@@ -198,7 +222,11 @@ export class LeadStore {
   }
 
   /** Stores the task token of the wait now in progress; returns the lead as it is now. */
-  async registerWait(leadId: string, kind: string, wait: StoredWait): Promise<{ lead: Lead; pending?: Record<string, unknown> }> {
+  async registerWait(
+    leadId: string,
+    kind: string,
+    wait: StoredWait,
+  ): Promise<{ lead: Lead; pending?: Record<string, unknown> }> {
     const result = await documentClient().send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -211,7 +239,10 @@ export class LeadStore {
       }),
     );
     const item = result.Attributes ?? {};
-    return { lead: toLead(item), pending: (item.pending as Record<string, Record<string, unknown>> | undefined)?.[kind] };
+    return {
+      lead: toLead(item),
+      pending: (item.pending as Record<string, Record<string, unknown>> | undefined)?.[kind],
+    };
   }
 
   /** The stored wait of a kind, if one is in progress. */
@@ -246,7 +277,11 @@ export class LeadStore {
    * Claims the right to complete a wait: removes its token (and the pending result) only if
    * that token is still the stored one. Exactly one completer wins; an older token is refused.
    */
-  async claimWait(leadId: string, kind: string, token: string): Promise<{ claimed: boolean; pending?: Record<string, unknown> }> {
+  async claimWait(
+    leadId: string,
+    kind: string,
+    token: string,
+  ): Promise<{ claimed: boolean; pending?: Record<string, unknown> }> {
     try {
       const result = await documentClient().send(
         new UpdateCommand({
@@ -254,12 +289,19 @@ export class LeadStore {
           Key: leadKey(leadId),
           UpdateExpression: 'REMOVE #waits.#k, #pending.#k',
           ConditionExpression: '#waits.#k.#token = :token',
-          ExpressionAttributeNames: { '#waits': 'waits', '#pending': 'pending', '#k': kind, '#token': 'token' },
+          ExpressionAttributeNames: {
+            '#waits': 'waits',
+            '#pending': 'pending',
+            '#k': kind,
+            '#token': 'token',
+          },
           ExpressionAttributeValues: { ':token': token },
           ReturnValues: 'ALL_OLD',
         }),
       );
-      const pending = (result.Attributes?.pending as Record<string, Record<string, unknown>> | undefined)?.[kind];
+      const pending = (result.Attributes?.pending as Record<string, Record<string, unknown>> | undefined)?.[
+        kind
+      ];
       return { claimed: true, pending };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return { claimed: false };
@@ -275,7 +317,12 @@ export class LeadStore {
   }
 
   /** Spam is kept (for review and tuning) but apart from real leads, and expires. */
-  async quarantine(params: { profile: LeadProfile; reasons: string[]; now: Date; sourceIp?: string }): Promise<string> {
+  async quarantine(params: {
+    profile: LeadProfile;
+    reasons: string[];
+    now: Date;
+    sourceIp?: string;
+  }): Promise<string> {
     const id = randomUUID();
     await documentClient().send(
       new PutCommand({

@@ -13,7 +13,10 @@ const loadKey = (repId: string) => ({ pk: `REP#${repId}`, sk: 'LOAD' });
 export class RoutingStore {
   constructor(private readonly tableName: string) {}
 
-  async snapshot(teamId: string, repIds: string[]): Promise<{ cursor: number; openLeadsByRep: Record<string, number> }> {
+  async snapshot(
+    teamId: string,
+    repIds: string[],
+  ): Promise<{ cursor: number; openLeadsByRep: Record<string, number> }> {
     const keys = [rotationKey(teamId), ...repIds.map(loadKey)];
     const result = await documentClient().send(
       new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
@@ -36,7 +39,8 @@ export class RoutingStore {
           TableName: this.tableName,
           Key: rotationKey(teamId),
           UpdateExpression: 'SET #cursor = :next',
-          ConditionExpression: expected === 0 ? 'attribute_not_exists(#cursor) OR #cursor = :expected' : '#cursor = :expected',
+          ConditionExpression:
+            expected === 0 ? 'attribute_not_exists(#cursor) OR #cursor = :expected' : '#cursor = :expected',
           ExpressionAttributeNames: { '#cursor': 'cursor' },
           ExpressionAttributeValues: { ':next': next, ':expected': expected },
         }),

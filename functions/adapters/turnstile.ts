@@ -16,7 +16,9 @@ async function readSecret(config: TurnstileConfig): Promise<string> {
     if (!value) throw new Error(`Turnstile secret env var ${config.secret.name} is not set`);
     return value;
   }
-  const result = await ssmClient().send(new GetParameterCommand({ Name: config.secret.name, WithDecryption: true }));
+  const result = await ssmClient().send(
+    new GetParameterCommand({ Name: config.secret.name, WithDecryption: true }),
+  );
   const value = result.Parameter?.Value;
   if (!value) throw new Error(`Turnstile secret parameter ${config.secret.name} is empty`);
   return value;
@@ -34,7 +36,11 @@ export async function verifyTurnstile(
   });
   const body = new URLSearchParams({ secret: await secretPromise, response: token });
   if (remoteIp) body.set('remoteip', remoteIp);
-  const response = await fetch(config.verifyUrl, { method: 'POST', body, signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(config.verifyUrl, {
+    method: 'POST',
+    body,
+    signal: AbortSignal.timeout(5_000),
+  });
   if (!response.ok) throw new Error(`Turnstile verification answered HTTP ${response.status}`);
   const result = (await response.json()) as { success?: boolean; 'error-codes'?: string[] };
   return { success: result.success === true, errorCodes: result['error-codes'] ?? [] };

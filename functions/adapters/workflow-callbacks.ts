@@ -12,12 +12,16 @@ import {
 } from '@aws-sdk/client-sfn';
 import { sfnClient } from './aws-clients.ts';
 
-export async function completeWait(token: string, output: Record<string, unknown>): Promise<'completed' | 'stale'> {
+export async function completeWait(
+  token: string,
+  output: Record<string, unknown>,
+): Promise<'completed' | 'stale'> {
   try {
     await sfnClient().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
     return 'completed';
   } catch (error) {
-    if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) return 'stale';
+    if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken)
+      return 'stale';
     throw error;
   }
 }
@@ -29,7 +33,9 @@ export async function startLifecycle(
   input: Record<string, unknown>,
 ): Promise<'started' | 'already-running'> {
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    await sfnClient().send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+    );
     return 'started';
   } catch (error) {
     if (error instanceof ExecutionAlreadyExists) return 'already-running';

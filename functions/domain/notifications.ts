@@ -67,7 +67,11 @@ export function recipients(lead: Lead, audiences: Audience[], config: BusinessUn
   return [...to];
 }
 
-export function composeNotification(lead: Lead, facts: NotificationFacts, config: BusinessUnitConfig): EmailMessage {
+export function composeNotification(
+  lead: Lead,
+  facts: NotificationFacts,
+  config: BusinessUnitConfig,
+): EmailMessage {
   const tz = config.timezone;
   const sla = config.sla;
   const lines = [
@@ -76,11 +80,15 @@ export function composeNotification(lead: Lead, facts: NotificationFacts, config
     lead.profile.jobTitle ? `Title: ${lead.profile.jobTitle}` : undefined,
     lead.profile.intent ? `Asked for: ${lead.profile.intent}` : undefined,
     lead.profile.message ? `Message: ${lead.profile.message}` : undefined,
-    lead.score ? `Score: ${lead.score.total} (fit ${lead.score.fit}, engagement ${lead.score.engagement})` : undefined,
+    lead.score
+      ? `Score: ${lead.score.total} (fit ${lead.score.fit}, engagement ${lead.score.engagement})`
+      : undefined,
     `Owner: ${lead.owner ? `${lead.owner.name} <${lead.owner.email}>` : 'unassigned'}`,
     `Assigned: ${localTime(lead.sla?.assignedAt, tz)}`,
     `First touch due: ${localTime(lead.sla?.followUpDueAt, tz)} (SLA: ${formatMinutes(sla.firstTouchMinutes)} of business time)`,
-    facts.businessMinutesWaited !== undefined ? `Waited so far: ${formatMinutes(facts.businessMinutesWaited)} of business time` : undefined,
+    facts.businessMinutesWaited !== undefined
+      ? `Waited so far: ${formatMinutes(facts.businessMinutesWaited)} of business time`
+      : undefined,
     `Lead id: ${lead.leadId} (business unit ${config.name})`,
   ].filter((l): l is string => Boolean(l));
 
@@ -97,14 +105,17 @@ export function composeNotification(lead: Lead, facts: NotificationFacts, config
     failure: `Leadflow could not process lead ${lead.leadId}`,
   };
   const intros: Record<NotificationKind, string> = {
-    assigned: 'A new sales-qualified lead was assigned to you. Please make the first touch before the deadline below.',
+    assigned:
+      'A new sales-qualified lead was assigned to you. Please make the first touch before the deadline below.',
     reminder: `The first-touch deadline is close (${sla.reminderAtPercent}% of the SLA window has passed).`,
-    breach: 'The first-touch deadline has passed without a logged touch. Please contact the lead now and log the touch.',
+    breach:
+      'The first-touch deadline has passed without a logged touch. Please contact the lead now and log the touch.',
     escalation: 'This lead is still waiting for its first touch after the SLA breach.',
     'reassigned-away': `No touch was logged in time, so the lead now belongs to ${lead.owner?.name ?? 'another rep'}.${facts.previousOwnerEmail ? ` Previous owner: ${facts.previousOwnerEmail}.` : ''}`,
     exhausted: 'Every escalation level has fired and no reassignment is left. Please step in.',
     'give-up': 'The lead was never contacted; it has been moved to the fallback queue.',
-    'decision-overdue': 'The lead was touched but not yet accepted or rejected (with a reason) within the agreed time.',
+    'decision-overdue':
+      'The lead was touched but not yet accepted or rejected (with a reason) within the agreed time.',
     'outcome-overdue': 'The accepted lead has no recorded outcome (won or lost) within the agreed time.',
     failure: `A lifecycle step failed after retries: ${facts.error ?? 'unknown error'}. The lead is parked in stage "failed"; fix the cause and resume it.`,
   };

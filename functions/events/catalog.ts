@@ -17,7 +17,11 @@ const envelope = <T extends z.ZodRawShape>(data: T) =>
   });
 
 const stage = z.string();
-const ownerRef = z.object({ repId: z.string().optional(), teamId: z.string().optional(), fallback: z.boolean().optional() });
+const ownerRef = z.object({
+  repId: z.string().optional(),
+  teamId: z.string().optional(),
+  fallback: z.boolean().optional(),
+});
 
 export const LEADFLOW_EVENTS = {
   LeadCaptured: envelope({
@@ -32,7 +36,11 @@ export const LEADFLOW_EVENTS = {
   LeadNurtured: envelope({ level: z.string(), until: z.string() }),
   LeadAssigned: envelope({ owner: ownerRef, followUpDueAt: z.string(), ruleId: z.string().optional() }),
   FollowUpReminder: envelope({ owner: ownerRef, followUpDueAt: z.string() }),
-  FollowUpBreached: envelope({ owner: ownerRef, followUpDueAt: z.string(), businessMinutesWaited: z.number() }),
+  FollowUpBreached: envelope({
+    owner: ownerRef,
+    followUpDueAt: z.string(),
+    businessMinutesWaited: z.number(),
+  }),
   LeadEscalated: envelope({ owner: ownerRef, level: z.number().int(), notified: z.array(z.string()) }),
   LeadReassigned: envelope({ from: ownerRef, to: ownerRef, reassignments: z.number().int() }),
   LeadAccepted: envelope({ owner: ownerRef }),
@@ -56,7 +64,10 @@ const inbound = <T extends z.ZodRawShape>(data: T) =>
   });
 
 export const ACTIVITY_EVENTS = {
-  TouchLogged: inbound({ channel: z.enum(['call', 'email', 'meeting', 'linkedin', 'other']).default('other'), repEmail: z.email().optional() }),
+  TouchLogged: inbound({
+    channel: z.enum(['call', 'email', 'meeting', 'linkedin', 'other']).default('other'),
+    repEmail: z.email().optional(),
+  }),
   LeadAccepted: inbound({ repEmail: z.email().optional() }),
   LeadRejected: inbound({ reason: z.string().min(1).max(500), repEmail: z.email().optional() }),
   OutcomeRecorded: inbound({ result: z.enum(['won', 'lost']), reason: z.string().max(500).optional() }),

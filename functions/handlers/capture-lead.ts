@@ -12,8 +12,8 @@ import { LeadStore } from '../adapters/lead-store.ts';
 import { verifyTurnstile } from '../adapters/turnstile.ts';
 import { thankYouUrl } from '../domain/capture.ts';
 import { htmlProblemPage } from '../http/html-pages.ts';
+import { validationProblem } from '../http/problem.ts';
 import { problemErrorHandler } from '../http/problem-error-handler.ts';
-import { HttpProblem, validationProblem } from '../http/problem.ts';
 import { decodeBody, prefersHtml } from '../http/request-body.ts';
 import { clock } from '../runtime/clock.ts';
 import { requiredEnv } from '../runtime/env.ts';
@@ -34,10 +34,16 @@ const idempotencyStore = new DynamoDBPersistenceLayer({
   awsSdkV3Client: dynamoDbClient(),
 });
 
-async function capture(event: APIGatewayProxyEventV2, _context?: Context): Promise<APIGatewayProxyStructuredResultV2> {
+async function capture(
+  event: APIGatewayProxyEventV2,
+  _context?: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const config = unitConfig();
   const { format, fields } = decodeBody(event, config.capture.maxBodyBytes);
-  const raw = (format === 'form' ? foldFormFields(fields as Record<string, string>) : fields) as Record<string, unknown>;
+  const raw = (format === 'form' ? foldFormFields(fields as Record<string, string>) : fields) as Record<
+    string,
+    unknown
+  >;
   const honeypotValue = raw[config.spam.honeypotField];
   delete raw[config.spam.honeypotField];
 
@@ -47,11 +53,13 @@ async function capture(event: APIGatewayProxyEventV2, _context?: Context): Promi
 
   const sourceIp = event.requestContext?.http?.sourceIp;
   const turnstile = config.spam.turnstile
-    ? await verifyTurnstile(config.spam.turnstile, submission['cf-turnstile-response'], sourceIp).catch((error: unknown) => {
-        // Verifier down: keep the lead (quarantined for review) rather than lose it or fail the form.
-        logger.warn('Turnstile verification unavailable', { error: (error as Error).message });
-        return { success: false, errorCodes: ['verification-unavailable'] };
-      })
+    ? await verifyTurnstile(config.spam.turnstile, submission['cf-turnstile-response'], sourceIp).catch(
+        (error: unknown) => {
+          // Verifier down: keep the lead (quarantined for review) rather than lose it or fail the form.
+          logger.warn('Turnstile verification unavailable', { error: (error as Error).message });
+          return { success: false, errorCodes: ['verification-unavailable'] };
+        },
+      )
     : undefined;
 
   const result = await captureLead(
@@ -59,7 +67,12 @@ async function capture(event: APIGatewayProxyEventV2, _context?: Context): Promi
     {
       profile: toProfile(submission),
       spamSignals: {
-        honeypotValue: typeof honeypotValue === 'string' ? honeypotValue : honeypotValue ? String(honeypotValue) : undefined,
+        honeypotValue:
+          typeof honeypotValue === 'string'
+            ? honeypotValue
+            : honeypotValue
+              ? String(honeypotValue)
+              : undefined,
         formRenderedAt: submission.formRenderedAt,
         turnstile,
       },
@@ -70,7 +83,11 @@ async function capture(event: APIGatewayProxyEventV2, _context?: Context): Promi
   else logger.info('Lead captured', { leadId: result.leadId, outcome: result.outcome, stage: result.stage });
 
   if (prefersHtml(event.headers)) {
-    return { statusCode: 303, headers: { location: thankYouUrl(submission.redirectTo, config.capture.thankYouUrls) }, body: '' };
+    return {
+      statusCode: 303,
+      headers: { location: thankYouUrl(submission.redirectTo, config.capture.thankYouUrls) },
+      body: '',
+    };
   }
   const status = result.outcome === 'quarantined' ? 'created' : result.outcome;
   return {
@@ -98,4 +115,6 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     }),
   )
   // Only requests that carry an Idempotency-Key pay for the idempotency record (2 writes).
-  .handler((event, context) => (event.headers['idempotency-key'] ? idempotentCapture(event, context) : capture(event)));
+  .handler((event, context) =>
+    event.headers['idempotency-key'] ? idempotentCapture(event, context) : capture(event),
+  );

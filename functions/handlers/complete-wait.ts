@@ -29,7 +29,11 @@ export const handler = middy<EventBridgeEvent<string, unknown>, ActivityOutcome>
   }
   const name = type as ActivityEventName;
   const activity = ACTIVITY_EVENTS[name].parse(event.detail);
-  const outcome = await recordActivity({ config, clock, calendarFor, leads, events, callbacks: { completeWait } }, name, activity);
+  const outcome = await recordActivity(
+    { config, clock, calendarFor, leads, events, callbacks: { completeWait } },
+    name,
+    activity,
+  );
   logger.info('Activity recorded', { leadId: activity.leadId, type, outcome: outcome.status });
   return outcome;
 });

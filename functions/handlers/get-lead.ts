@@ -7,15 +7,17 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { LeadStore } from '../adapters/lead-store.ts';
 import { callerFrom, requireAnyRole } from '../http/caller.ts';
 import { leadRepresentation } from '../http/lead-representation.ts';
-import { problemErrorHandler } from '../http/problem-error-handler.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { problemErrorHandler } from '../http/problem-error-handler.ts';
 import { requiredEnv } from '../runtime/env.ts';
 import { logger } from '../runtime/logger.ts';
 import { unitConfig } from '../runtime/unit-config.ts';
 
 const leads = new LeadStore(requiredEnv('TABLE_NAME'));
 
-async function getLead(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> {
+async function getLead(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const caller = callerFrom(event, unitConfig().auth.rolesClaim);
   requireAnyRole(caller, 'ops', 'rep');
   const leadId = event.pathParameters?.id ?? '';
@@ -23,8 +25,12 @@ async function getLead(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<
     throw new HttpProblem(404, 'Lead not found', 'No lead with this id.');
   }
   const lead = await leads.get(leadId);
-  const visible = lead && (caller.roles.has('ops') || (caller.email !== undefined && lead.owner?.email.toLowerCase() === caller.email));
-  if (!lead || !visible) throw new HttpProblem(404, 'Lead not found', 'No lead with this id that you may see.');
+  const visible =
+    lead &&
+    (caller.roles.has('ops') ||
+      (caller.email !== undefined && lead.owner?.email.toLowerCase() === caller.email));
+  if (!lead || !visible)
+    throw new HttpProblem(404, 'Lead not found', 'No lead with this id that you may see.');
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },

@@ -4,6 +4,7 @@
  */
 import middy from '@middy/core';
 import * as z from 'zod';
+import { LIFECYCLE_STEPS } from '../../workflows/lifecycle-contract.ts';
 import { EventPublisher } from '../adapters/event-publisher.ts';
 import { LeadStore } from '../adapters/lead-store.ts';
 import { Mailer } from '../adapters/mailer.ts';
@@ -14,7 +15,6 @@ import { requiredEnv } from '../runtime/env.ts';
 import { logger } from '../runtime/logger.ts';
 import { unitConfig } from '../runtime/unit-config.ts';
 import { LifecycleSteps, type StepResult } from '../use-cases/lifecycle-steps.ts';
-import { LIFECYCLE_STEPS } from '../../workflows/lead-lifecycle.ts';
 
 const StepPayload = z.object({
   step: z.enum(LIFECYCLE_STEPS),
@@ -42,6 +42,11 @@ const steps = new LifecycleSteps({
 export const handler = middy<unknown, StepResult>().handler(async (event) => {
   const input = StepPayload.parse(event);
   const result = await steps.run(input);
-  logger.info('Lifecycle step', { leadId: input.leadId, step: input.step, state: input.state, decision: result.decision });
+  logger.info('Lifecycle step', {
+    leadId: input.leadId,
+    step: input.step,
+    state: input.state,
+    decision: result.decision,
+  });
   return result;
 });

@@ -19,15 +19,22 @@ export function parseClaimList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value !== 'string') return [];
   const inner = value.trim().replace(/^\[(.*)\]$/s, '$1');
-  return inner.split(/[\s,]+/).map((s) => s.replace(/^"|"$/g, '')).filter(Boolean);
+  return inner
+    .split(/[\s,]+/)
+    .map((s) => s.replace(/^"|"$/g, ''))
+    .filter(Boolean);
 }
 
 export function callerFrom(event: APIGatewayProxyEventV2WithJWTAuthorizer, rolesClaim: string): Caller {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   if (!claims?.sub) {
-    throw new HttpProblem(401, 'Unauthorized', 'A valid bearer token is required.', undefined, { 'www-authenticate': 'Bearer' });
+    throw new HttpProblem(401, 'Unauthorized', 'A valid bearer token is required.', undefined, {
+      'www-authenticate': 'Bearer',
+    });
   }
-  const roles = new Set(parseClaimList(claims[rolesClaim]).filter((r): r is Role => (ROLES as readonly string[]).includes(r)));
+  const roles = new Set(
+    parseClaimList(claims[rolesClaim]).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+  );
   const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
   return { subject: String(claims.sub), email, roles };
 }

@@ -14,12 +14,22 @@ import { HttpProblem, problemResponse } from './problem.ts';
 export function toHttpProblem(error: unknown): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
   if (error instanceof IdempotencyValidationError) {
-    return new HttpProblem(422, 'Idempotency key reused', 'This Idempotency-Key was already used with a different body.');
+    return new HttpProblem(
+      422,
+      'Idempotency key reused',
+      'This Idempotency-Key was already used with a different body.',
+    );
   }
   if (error instanceof IdempotencyAlreadyInProgressError) {
-    return new HttpProblem(409, 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry shortly.', undefined, {
-      'retry-after': '1',
-    });
+    return new HttpProblem(
+      409,
+      'Request in progress',
+      'A request with this Idempotency-Key is still being processed; retry shortly.',
+      undefined,
+      {
+        'retry-after': '1',
+      },
+    );
   }
   return undefined;
 }
@@ -33,8 +43,15 @@ export function problemErrorHandler<E extends APIGatewayProxyEventV2>(options: {
     onError: async (request) => {
       const known = toHttpProblem(request.error);
       if (!known) options.logger.error('Unhandled error', { error: request.error as Error });
-      const problem = known ?? new HttpProblem(500, 'Internal error', 'Something went wrong on our side; nothing you sent was lost if you retry.');
-      request.response = options.render?.(problem, request.event) ?? problemResponse(problem, request.event.rawPath);
+      const problem =
+        known ??
+        new HttpProblem(
+          500,
+          'Internal error',
+          'Something went wrong on our side; nothing you sent was lost if you retry.',
+        );
+      request.response =
+        options.render?.(problem, request.event) ?? problemResponse(problem, request.event.rawPath);
     },
   };
 }

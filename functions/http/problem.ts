@@ -26,7 +26,11 @@ export class HttpProblem extends Error {
 
 const TYPE_BASE = 'https://leadflow.dev/problems/';
 
-const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export function problemResponse(problem: HttpProblem, instance?: string): APIGatewayProxyStructuredResultV2 {
   return {

@@ -17,7 +17,11 @@ export function decodeBody(
 ): { format: BodyFormat; fields: unknown } {
   const type = mediaType(event.headers);
   const format: BodyFormat | undefined =
-    type === 'application/json' || type.endsWith('+json') ? 'json' : type === 'application/x-www-form-urlencoded' ? 'form' : undefined;
+    type === 'application/json' || type.endsWith('+json')
+      ? 'json'
+      : type === 'application/x-www-form-urlencoded'
+        ? 'form'
+        : undefined;
   if (!format) {
     throw new HttpProblem(
       415,
@@ -29,7 +33,11 @@ export function decodeBody(
   }
   const bytes = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (bytes.byteLength > maxBytes) {
-    throw new HttpProblem(413, 'Payload too large', `The body is ${bytes.byteLength} bytes; the limit is ${maxBytes} bytes.`);
+    throw new HttpProblem(
+      413,
+      'Payload too large',
+      `The body is ${bytes.byteLength} bytes; the limit is ${maxBytes} bytes.`,
+    );
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (format === 'form') {
@@ -37,7 +45,8 @@ export function decodeBody(
     for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
     return { format, fields };
   }
-  if (text.trim() === '') throw new HttpProblem(400, 'Malformed JSON', 'The body is empty; send a JSON object.');
+  if (text.trim() === '')
+    throw new HttpProblem(400, 'Malformed JSON', 'The body is empty; send a JSON object.');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -10,7 +10,10 @@ let cached: BusinessUnitConfig | undefined;
 export function unitConfig(): BusinessUnitConfig {
   if (cached) return cached;
   const raw = process.env.LEADFLOW_UNIT_CONFIG;
-  if (!raw) throw new Error('LEADFLOW_UNIT_CONFIG is not set: the function was built or started without a business unit');
+  if (!raw)
+    throw new Error(
+      'LEADFLOW_UNIT_CONFIG is not set: the function was built or started without a business unit',
+    );
   cached = BusinessUnitConfig.parse(JSON.parse(raw));
   return cached;
 }
@@ -18,5 +21,8 @@ export function unitConfig(): BusinessUnitConfig {
 /** For the local runtime and tests that switch units inside one process. */
 export function useUnitConfig(config: BusinessUnitConfig): void {
   cached = config;
-  process.env.LEADFLOW_UNIT_CONFIG = JSON.stringify(config);
+  // Indexed, not dotted: the bundler's define rewrites every `process.env.LEADFLOW_UNIT_CONFIG`.
+  process.env[UNIT_CONFIG_VARIABLE] = JSON.stringify(config);
 }
+
+const UNIT_CONFIG_VARIABLE = 'LEADFLOW_UNIT_CONFIG';

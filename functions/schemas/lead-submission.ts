@@ -56,8 +56,14 @@ const utmObject = z
 
 const customFields = z
   .record(
-    z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'custom field names are letters, digits, - and _').max(FIELD_LIMITS.customKey),
-    z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim()).pipe(z.string().max(FIELD_LIMITS.customValue)),
+    z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'custom field names are letters, digits, - and _')
+      .max(FIELD_LIMITS.customKey),
+    z
+      .union([z.string(), z.number(), z.boolean()])
+      .transform((v) => String(v).trim())
+      .pipe(z.string().max(FIELD_LIMITS.customValue)),
   )
   .refine((r) => Object.keys(r).length <= FIELD_LIMITS.customFields, {
     message: `at most ${FIELD_LIMITS.customFields} custom fields`,
@@ -101,7 +107,10 @@ export const LeadSubmission = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^$|^[a-z][a-z0-9-]{0,39}$/, 'must be a short slug such as contact-sales, demo, content or newsletter')
+    .regex(
+      /^$|^[a-z][a-z0-9-]{0,39}$/,
+      'must be a short slug such as contact-sales, demo, content or newsletter',
+    )
     .transform((v) => (v === '' ? undefined : v))
     .optional(),
   formId: trimmed(100),
@@ -118,7 +127,20 @@ export type LeadSubmission = z.infer<typeof LeadSubmission>;
 /** Fields that are about the submission, not the prospect. */
 export function toProfile(s: LeadSubmission): LeadProfile {
   const profile: LeadProfile = { email: s.email };
-  const copy = ['firstName', 'lastName', 'company', 'companySize', 'jobTitle', 'phone', 'country', 'website', 'message', 'consent', 'intent', 'formId'] as const;
+  const copy = [
+    'firstName',
+    'lastName',
+    'company',
+    'companySize',
+    'jobTitle',
+    'phone',
+    'country',
+    'website',
+    'message',
+    'consent',
+    'intent',
+    'formId',
+  ] as const;
   for (const key of copy) {
     const value = s[key];
     if (value !== undefined) Object.assign(profile, { [key]: value });

@@ -22,7 +22,12 @@ export interface CaptureDependencies {
       entry: Lead['timeline'][number],
       engagement: Lead['engagements'][number],
     ) => Promise<Lead>;
-    quarantine(params: { profile: LeadProfile; reasons: string[]; now: Date; sourceIp?: string }): Promise<string>;
+    quarantine(params: {
+      profile: LeadProfile;
+      reasons: string[];
+      now: Date;
+      sourceIp?: string;
+    }): Promise<string>;
   };
   events: { publish(events: PublishedEvent[], occurredAt: Date): Promise<void> };
 }
@@ -31,7 +36,10 @@ export type CaptureResult =
   | { outcome: 'created' | 'updated'; leadId: string; stage: Lead['stage'] }
   | { outcome: 'quarantined'; leadId: string; reasons: string[] };
 
-function capturedEvent(lead: Pick<Lead, 'leadId' | 'profile'>, resubmitted: boolean): PublishedEvent<'LeadCaptured'> {
+function capturedEvent(
+  lead: Pick<Lead, 'leadId' | 'profile'>,
+  resubmitted: boolean,
+): PublishedEvent<'LeadCaptured'> {
   return {
     name: 'LeadCaptured',
     leadId: lead.leadId,
@@ -53,9 +61,18 @@ export async function captureLead(
   const now = deps.clock.now();
   const verdict = assessSpam(input.spamSignals, deps.config.spam, now);
   if (verdict.spam) {
-    const id = await deps.leads.quarantine({ profile: input.profile, reasons: verdict.reasons, now, sourceIp: input.sourceIp });
+    const id = await deps.leads.quarantine({
+      profile: input.profile,
+      reasons: verdict.reasons,
+      now,
+      sourceIp: input.sourceIp,
+    });
     // Same shape as a real lead id so bots learn nothing from the response.
-    return { outcome: 'quarantined', leadId: `ld_${id.replaceAll('-', '').slice(0, 24)}`, reasons: verdict.reasons };
+    return {
+      outcome: 'quarantined',
+      leadId: `ld_${id.replaceAll('-', '').slice(0, 24)}`,
+      reasons: verdict.reasons,
+    };
   }
 
   const leadId = leadIdFor(deps.config.name, input.profile.email);

@@ -9,14 +9,20 @@ import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import type { LeadChange, StoredWait } from '../adapters/lead-store.ts';
 import { businessMinutesBetween } from '../domain/business-hours.ts';
 import type { Clock, Lead, Owner, TimelineEntry } from '../domain/lead.ts';
-import { calendarForOwner } from '../domain/owner-calendar.ts';
-import { capWait } from '../domain/wait-limits.ts';
+import type { EmailMessage } from '../domain/notifications.ts';
 import { composeNotification, type NotificationFacts } from '../domain/notifications.ts';
+import { calendarForOwner } from '../domain/owner-calendar.ts';
 import { nurtureDecision, qualifyLead } from '../domain/qualification.ts';
 import { routeLead, selectTeam } from '../domain/routing.ts';
 import { scoreLead } from '../domain/scoring.ts';
-import { acceptancePlan, firstTouchPlan, nextFirstTouchStep, outcomePlan, timeoutSecondsUntil } from '../domain/sla-policy.ts';
-import type { EmailMessage } from '../domain/notifications.ts';
+import {
+  acceptancePlan,
+  firstTouchPlan,
+  nextFirstTouchStep,
+  outcomePlan,
+  timeoutSecondsUntil,
+} from '../domain/sla-policy.ts';
+import { capWait } from '../domain/wait-limits.ts';
 
 export interface LifecycleDependencies {
   config: BusinessUnitConfig;
@@ -26,12 +32,23 @@ export interface LifecycleDependencies {
     transition(leadId: string, change: LeadChange, now: Date): Promise<Lead>;
     markOnce(leadId: string, marker: string, at: Date): Promise<boolean>;
     unmark(leadId: string, marker: string): Promise<void>;
-    registerWait(leadId: string, kind: string, wait: StoredWait): Promise<{ lead: Lead; pending?: Record<string, unknown> }>;
-    claimWait(leadId: string, kind: string, token: string): Promise<{ claimed: boolean; pending?: Record<string, unknown> }>;
+    registerWait(
+      leadId: string,
+      kind: string,
+      wait: StoredWait,
+    ): Promise<{ lead: Lead; pending?: Record<string, unknown> }>;
+    claimWait(
+      leadId: string,
+      kind: string,
+      token: string,
+    ): Promise<{ claimed: boolean; pending?: Record<string, unknown> }>;
     setPending(leadId: string, kind: string, output: Record<string, unknown>): Promise<void>;
   };
   routing: {
-    snapshot(teamId: string, repIds: string[]): Promise<{ cursor: number; openLeadsByRep: Record<string, number> }>;
+    snapshot(
+      teamId: string,
+      repIds: string[],
+    ): Promise<{ cursor: number; openLeadsByRep: Record<string, number> }>;
     advanceCursor(teamId: string, expected: number, next: number): Promise<boolean>;
     reserve(repId: string, capacity: number): Promise<boolean>;
     release(repId: string): Promise<void>;
@@ -66,7 +83,11 @@ const entry = (at: Date, type: string, summary: string, data?: Record<string, un
   ...(data ? { data } : {}),
 });
 
-const ownerRef = (owner: Owner | undefined) => ({ repId: owner?.repId, teamId: owner?.teamId, fallback: owner?.fallback });
+const ownerRef = (owner: Owner | undefined) => ({
+  repId: owner?.repId,
+  teamId: owner?.teamId,
+  fallback: owner?.fallback,
+});
 
 export class LifecycleSteps {
   constructor(private readonly deps: LifecycleDependencies) {}
@@ -77,7 +98,9 @@ export class LifecycleSteps {
 
   async run(input: StepInput): Promise<StepResult> {
     const result = await this.dispatch(input);
-    return result.timeoutSeconds === undefined ? result : { ...result, timeoutSeconds: capWait(result.timeoutSeconds) };
+    return result.timeoutSeconds === undefined
+      ? result
+      : { ...result, timeoutSeconds: capWait(result.timeoutSeconds) };
   }
 
   private dispatch(input: StepInput): Promise<StepResult> {
@@ -143,7 +166,11 @@ export class LifecycleSteps {
   }
 
   private async rescore(lead: Lead, now: Date) {
-    const score = scoreLead({ profile: lead.profile, engagements: lead.engagements ?? [] }, this.config.scoring, now);
+    const score = scoreLead(
+      { profile: lead.profile, engagements: lead.engagements ?? [] },
+      this.config.scoring,
+      now,
+    );
     // Sales already answered this hand-raise: after a rejection only new engagement re-qualifies.
     const profile = lead.rejection ? { ...lead.profile, intent: undefined } : lead.profile;
     return { score, qualification: qualifyLead({ profile, score }, this.config.qualification) };
@@ -157,12 +184,23 @@ export class LifecycleSteps {
       lead.leadId,
       {
         set: { score, lifecycleStartedAt: lead.lifecycleStartedAt ?? now.toISOString() },
-        timeline: [entry(now, 'scored', `Scored ${score.total} (fit ${score.fit}, engagement ${score.engagement})`, { breakdown: score.breakdown })],
+        timeline: [
+          entry(now, 'scored', `Scored ${score.total} (fit ${score.fit}, engagement ${score.engagement})`, {
+            breakdown: score.breakdown,
+          }),
+        ],
       },
       now,
     );
     await this.publish(
-      [{ name: 'LeadScored', leadId: lead.leadId, eventId: `${lead.leadId}:scored:${lead.version}`, data: { total: score.total, fit: score.fit, engagement: score.engagement } }],
+      [
+        {
+          name: 'LeadScored',
+          leadId: lead.leadId,
+          eventId: `${lead.leadId}:scored:${lead.version}`,
+          data: { total: score.total, fit: score.fit, engagement: score.engagement },
+        },
+      ],
       now,
     );
     return { decision: 'scored', total: score.total };
@@ -172,32 +210,69 @@ export class LifecycleSteps {
     const now = this.deps.clock.now();
     const lead = await this.load(input.leadId);
     const { qualification } = await this.rescore(lead, now);
-    if (qualification.decision === 'disqualify') return { decision: 'disqualify', reason: qualification.reason };
+    if (qualification.decision === 'disqualify')
+      return { decision: 'disqualify', reason: qualification.reason };
     if (qualification.decision === 'sql') {
       await this.deps.leads.transition(
         lead.leadId,
-        { stage: 'qualified', timeline: [entry(now, 'qualified', `Sales-qualified: ${qualification.reasons.join('; ')}`)] },
+        {
+          stage: 'qualified',
+          timeline: [entry(now, 'qualified', `Sales-qualified: ${qualification.reasons.join('; ')}`)],
+        },
         now,
       );
-      await this.publish([{ name: 'LeadQualified', leadId: lead.leadId, eventId: `${lead.leadId}:qualified:${lead.version}`, data: { reasons: qualification.reasons } }], now);
+      await this.publish(
+        [
+          {
+            name: 'LeadQualified',
+            leadId: lead.leadId,
+            eventId: `${lead.leadId}:qualified:${lead.version}`,
+            data: { reasons: qualification.reasons },
+          },
+        ],
+        now,
+      );
       return { decision: 'sql' };
     }
-    return this.startNurture(lead, now, `Nurturing (${qualification.level.toUpperCase()}): ${qualification.reasons.join('; ')}`, qualification.level);
+    return this.startNurture(
+      lead,
+      now,
+      `Nurturing (${qualification.level.toUpperCase()}): ${qualification.reasons.join('; ')}`,
+      qualification.level,
+    );
   }
 
   private async startNurture(lead: Lead, now: Date, summary: string, level: string): Promise<StepResult> {
     const plan = nurtureDecision(
-      { nurtureStartedAt: now.toISOString(), now, latest: { decision: 'nurture', level: 'lead', reasons: [] } },
+      {
+        nurtureStartedAt: now.toISOString(),
+        now,
+        latest: { decision: 'nurture', level: 'lead', reasons: [] },
+      },
       this.config.nurture,
     );
     if (plan.decision !== 'keep-nurturing') throw new Error('A fresh nurture period must allow a wait');
     const until = new Date(now.getTime() + this.config.nurture.maxNurtureDays * 86_400_000).toISOString();
     await this.deps.leads.transition(
       lead.leadId,
-      { stage: 'nurturing', set: { 'sla.nurtureStartedAt': now.toISOString(), 'sla.nurtureUntil': until }, timeline: [entry(now, 'nurturing', summary)] },
+      {
+        stage: 'nurturing',
+        set: { 'sla.nurtureStartedAt': now.toISOString(), 'sla.nurtureUntil': until },
+        timeline: [entry(now, 'nurturing', summary)],
+      },
       now,
     );
-    await this.publish([{ name: 'LeadNurtured', leadId: lead.leadId, eventId: `${lead.leadId}:nurtured:${lead.version}`, data: { level, until } }], now);
+    await this.publish(
+      [
+        {
+          name: 'LeadNurtured',
+          leadId: lead.leadId,
+          eventId: `${lead.leadId}:nurtured:${lead.version}`,
+          data: { level, until },
+        },
+      ],
+      now,
+    );
     return { decision: 'nurture', timeoutSeconds: plan.timeoutSeconds };
   }
 
@@ -218,7 +293,11 @@ export class LifecycleSteps {
       const claim = await this.deps.leads.claimWait(input.leadId, input.wait, input.token);
       if (claim.claimed && claim.pending) {
         if (input.wait === 'first-touch' && lead.stage === 'assigned') {
-          await this.deps.leads.transition(lead.leadId, { stage: 'touched', onlyFromStages: ['assigned'] }, now);
+          await this.deps.leads.transition(
+            lead.leadId,
+            { stage: 'touched', onlyFromStages: ['assigned'] },
+            now,
+          );
         }
         await this.deps.callbacks.completeWait(input.token, claim.pending);
       }
@@ -239,13 +318,40 @@ export class LifecycleSteps {
     if (woken) change.timeline = [entry(now, 'rescored', `Re-scored after engagement: ${score.total}`)];
     if (verdict.decision === 'qualified') {
       change.stage = 'qualified';
-      change.timeline = [...(change.timeline ?? []), entry(now, 'qualified', `Sales-qualified while nurtured: ${qualification.decision === 'sql' ? qualification.reasons.join('; ') : ''}`)];
+      change.timeline = [
+        ...(change.timeline ?? []),
+        entry(
+          now,
+          'qualified',
+          `Sales-qualified while nurtured: ${qualification.decision === 'sql' ? qualification.reasons.join('; ') : ''}`,
+        ),
+      ];
     }
     await this.deps.leads.transition(lead.leadId, change, now);
-    if (woken) await this.publish([{ name: 'LeadScored', leadId: lead.leadId, data: { total: score.total, fit: score.fit, engagement: score.engagement } }], now);
+    if (woken)
+      await this.publish(
+        [
+          {
+            name: 'LeadScored',
+            leadId: lead.leadId,
+            data: { total: score.total, fit: score.fit, engagement: score.engagement },
+          },
+        ],
+        now,
+      );
     switch (verdict.decision) {
       case 'qualified':
-        await this.publish([{ name: 'LeadQualified', leadId: lead.leadId, eventId: `${lead.leadId}:qualified:${lead.version}`, data: { reasons: qualification.decision === 'sql' ? qualification.reasons : [] } }], now);
+        await this.publish(
+          [
+            {
+              name: 'LeadQualified',
+              leadId: lead.leadId,
+              eventId: `${lead.leadId}:qualified:${lead.version}`,
+              data: { reasons: qualification.decision === 'sql' ? qualification.reasons : [] },
+            },
+          ],
+          now,
+        );
         return { decision: 'qualified' };
       case 'keep-nurturing':
         return { decision: 'keep-nurturing', timeoutSeconds: verdict.timeoutSeconds };
@@ -254,7 +360,10 @@ export class LifecycleSteps {
       case 'expired':
         return verdict.action === 'recycle'
           ? { decision: 'recycle', reason: 'nurture-expired' }
-          : { decision: 'disqualify', reason: `Nurtured for ${this.config.nurture.maxNurtureDays} days without qualifying` };
+          : {
+              decision: 'disqualify',
+              reason: `Nurtured for ${this.config.nurture.maxNurtureDays} days without qualifying`,
+            };
     }
   }
 
@@ -269,16 +378,23 @@ export class LifecycleSteps {
       return { decision: 'assigned', timeoutSeconds: 'timeoutSeconds' in plan ? plan.timeoutSeconds : 1 };
     }
     const previousOwner = reassigning ? lead.owner : undefined;
-    const excluded = [...(lead.sla?.excludedRepIds ?? []), ...(previousOwner?.repId ? [previousOwner.repId] : [])];
+    const excluded = [
+      ...(lead.sla?.excludedRepIds ?? []),
+      ...(previousOwner?.repId ? [previousOwner.repId] : []),
+    ];
     const forceFallback = input.previous?.fallback === true;
-    const reassignments = reassigning ? Number(input.previous?.reassignments ?? (lead.sla?.reassignments ?? 0) + 1) : (lead.sla?.reassignments ?? 0);
+    const reassignments = reassigning
+      ? Number(input.previous?.reassignments ?? (lead.sla?.reassignments ?? 0) + 1)
+      : (lead.sla?.reassignments ?? 0);
 
     const { owner, teamId, ruleId, skipped } = await this.assignOwner(lead, now, excluded, forceFallback);
     if (previousOwner?.repId) await this.deps.routing.release(previousOwner.repId);
 
     const calendar = this.calendarFor(owner);
     const plan = firstTouchPlan(now, this.config.sla, calendar, { reassignments });
-    const skippedNote = skipped.length ? ` (skipped ${skipped.map((s) => `${s.repId}: ${s.reason}`).join(', ')})` : '';
+    const skippedNote = skipped.length
+      ? ` (skipped ${skipped.map((s) => `${s.repId}: ${s.reason}`).join(', ')})`
+      : '';
     const assignedLead = await this.deps.leads.transition(
       lead.leadId,
       {
@@ -306,13 +422,27 @@ export class LifecycleSteps {
       now,
     );
     const events: PublishedEvent[] = [
-      { name: 'LeadAssigned', leadId: lead.leadId, eventId: `${lead.leadId}:assigned:${reassignments}`, data: { owner: ownerRef(owner), followUpDueAt: plan.followUpDueAt, ruleId } },
+      {
+        name: 'LeadAssigned',
+        leadId: lead.leadId,
+        eventId: `${lead.leadId}:assigned:${reassignments}`,
+        data: { owner: ownerRef(owner), followUpDueAt: plan.followUpDueAt, ruleId },
+      },
     ];
     if (reassigning) {
-      events.push({ name: 'LeadReassigned', leadId: lead.leadId, eventId: `${lead.leadId}:reassigned:${reassignments}`, data: { from: ownerRef(previousOwner), to: ownerRef(owner), reassignments } });
+      events.push({
+        name: 'LeadReassigned',
+        leadId: lead.leadId,
+        eventId: `${lead.leadId}:reassigned:${reassignments}`,
+        data: { from: ownerRef(previousOwner), to: ownerRef(owner), reassignments },
+      });
     }
     await this.publish(events, now);
-    await this.notifyOnce(assignedLead, `assigned-${reassignments}`, { kind: 'assigned', audiences: ['rep'], now });
+    await this.notifyOnce(assignedLead, `assigned-${reassignments}`, {
+      kind: 'assigned',
+      audiences: ['rep'],
+      now,
+    });
     if (previousOwner) {
       await this.notifyOnce({ ...assignedLead }, `reassigned-away-${reassignments}`, {
         kind: 'reassigned-away',
@@ -328,23 +458,55 @@ export class LifecycleSteps {
     const routing = this.config.routing;
     for (let attempt = 0; attempt < 8; attempt++) {
       const teamId = forceFallback ? routing.defaultTeam : undefined;
-      const candidateTeam = routing.teams.find((t) => t.id === (teamId ?? selectTeam(lead.profile, routing).team.id))!;
-      const snapshot = await this.deps.routing.snapshot(candidateTeam.id, candidateTeam.members.map((m) => m.id));
+      const candidateTeam = routing.teams.find(
+        (t) => t.id === (teamId ?? selectTeam(lead.profile, routing).team.id),
+      )!;
+      const snapshot = await this.deps.routing.snapshot(
+        candidateTeam.id,
+        candidateTeam.members.map((m) => m.id),
+      );
       const decision = forceFallback
-        ? ({ decision: 'fallback', owner: { ...routing.fallback, fallback: true, teamId: candidateTeam.id, managerEmail: candidateTeam.manager.email }, teamId: candidateTeam.id, skipped: [] } as const)
+        ? ({
+            decision: 'fallback',
+            owner: {
+              ...routing.fallback,
+              fallback: true,
+              teamId: candidateTeam.id,
+              managerEmail: candidateTeam.manager.email,
+            },
+            teamId: candidateTeam.id,
+            skipped: [],
+          } as const)
         : routeLead(
-            { profile: lead.profile, now, openLeadsByRep: snapshot.openLeadsByRep, rotation: { [candidateTeam.id]: snapshot.cursor }, excludeRepIds },
+            {
+              profile: lead.profile,
+              now,
+              openLeadsByRep: snapshot.openLeadsByRep,
+              rotation: { [candidateTeam.id]: snapshot.cursor },
+              excludeRepIds,
+            },
             routing,
             this.config.calendar,
           );
       if (decision.decision === 'fallback') {
-        return { owner: decision.owner, teamId: decision.teamId, ruleId: 'ruleId' in decision ? decision.ruleId : undefined, skipped: decision.skipped };
+        return {
+          owner: decision.owner,
+          teamId: decision.teamId,
+          ruleId: 'ruleId' in decision ? decision.ruleId : undefined,
+          skipped: decision.skipped,
+        };
       }
       // Another hand-off moved the rotation since our snapshot: route again from the new cursor.
-      if (!(await this.deps.routing.advanceCursor(decision.teamId, snapshot.cursor, decision.nextCursor))) continue;
+      if (!(await this.deps.routing.advanceCursor(decision.teamId, snapshot.cursor, decision.nextCursor)))
+        continue;
       const member = candidateTeam.members.find((m) => m.id === decision.owner.repId);
       if (member && !(await this.deps.routing.reserve(member.id, member.capacity))) continue;
-      return { owner: decision.owner, teamId: decision.teamId, ruleId: decision.ruleId, skipped: decision.skipped };
+      return {
+        owner: decision.owner,
+        teamId: decision.teamId,
+        ruleId: decision.ruleId,
+        skipped: decision.skipped,
+      };
     }
     throw new Error('Could not assign the lead: routing state kept changing under contention');
   }
@@ -363,19 +525,75 @@ export class LifecycleSteps {
       case 'wait':
         return { decision: 'wait', timeoutSeconds: step.timeoutSeconds };
       case 'remind': {
-        const updated = await this.deps.leads.transition(lead.leadId, { set: { 'sla.ladder': step.state }, timeline: [entry(now, 'reminder', `Reminder sent to ${lead.owner?.name}: first touch due ${ladder.followUpDueAt}`)] }, now);
-        await this.publish([{ name: 'FollowUpReminder', leadId: lead.leadId, eventId: `${lead.leadId}:reminder:${rung}`, data: { owner: ownerRef(lead.owner), followUpDueAt: ladder.followUpDueAt } }], now);
-        await this.notifyOnce(updated, `reminder-${rung}`, { kind: 'reminder', audiences: step.notify, now, businessMinutesWaited: waited });
+        const updated = await this.deps.leads.transition(
+          lead.leadId,
+          {
+            set: { 'sla.ladder': step.state },
+            timeline: [
+              entry(
+                now,
+                'reminder',
+                `Reminder sent to ${lead.owner?.name}: first touch due ${ladder.followUpDueAt}`,
+              ),
+            ],
+          },
+          now,
+        );
+        await this.publish(
+          [
+            {
+              name: 'FollowUpReminder',
+              leadId: lead.leadId,
+              eventId: `${lead.leadId}:reminder:${rung}`,
+              data: { owner: ownerRef(lead.owner), followUpDueAt: ladder.followUpDueAt },
+            },
+          ],
+          now,
+        );
+        await this.notifyOnce(updated, `reminder-${rung}`, {
+          kind: 'reminder',
+          audiences: step.notify,
+          now,
+          businessMinutesWaited: waited,
+        });
         return { decision: 'remind', timeoutSeconds: step.timeoutSeconds };
       }
       case 'breach': {
         const updated = await this.deps.leads.transition(
           lead.leadId,
-          { set: { 'sla.ladder': step.state, 'sla.breachedAt': now.toISOString(), 'sla.escalationLevel': 0 }, timeline: [entry(now, 'breached', `First-touch SLA breached after ${waited} business minutes (SLA ${this.config.sla.firstTouchMinutes})`)] },
+          {
+            set: { 'sla.ladder': step.state, 'sla.breachedAt': now.toISOString(), 'sla.escalationLevel': 0 },
+            timeline: [
+              entry(
+                now,
+                'breached',
+                `First-touch SLA breached after ${waited} business minutes (SLA ${this.config.sla.firstTouchMinutes})`,
+              ),
+            ],
+          },
           now,
         );
-        await this.publish([{ name: 'FollowUpBreached', leadId: lead.leadId, eventId: `${lead.leadId}:breach:${rung}`, data: { owner: ownerRef(lead.owner), followUpDueAt: ladder.followUpDueAt, businessMinutesWaited: waited } }], now);
-        await this.notifyOnce(updated, `breach-${rung}`, { kind: 'breach', audiences: step.notify, now, businessMinutesWaited: waited });
+        await this.publish(
+          [
+            {
+              name: 'FollowUpBreached',
+              leadId: lead.leadId,
+              eventId: `${lead.leadId}:breach:${rung}`,
+              data: {
+                owner: ownerRef(lead.owner),
+                followUpDueAt: ladder.followUpDueAt,
+                businessMinutesWaited: waited,
+              },
+            },
+          ],
+          now,
+        );
+        await this.notifyOnce(updated, `breach-${rung}`, {
+          kind: 'breach',
+          audiences: step.notify,
+          now,
+          businessMinutesWaited: waited,
+        });
         return { decision: 'breach', timeoutSeconds: step.timeoutSeconds };
       }
       case 'escalate':
@@ -383,10 +601,25 @@ export class LifecycleSteps {
         const level = step.decision === 'escalate' ? step.level : this.config.sla.escalation.length + 1;
         const updated = await this.deps.leads.transition(
           lead.leadId,
-          { set: { 'sla.ladder': step.state, 'sla.escalationLevel': level }, timeline: [entry(now, 'escalated', `Escalation level ${level}: notified ${step.notify.join(', ')}`)] },
+          {
+            set: { 'sla.ladder': step.state, 'sla.escalationLevel': level },
+            timeline: [
+              entry(now, 'escalated', `Escalation level ${level}: notified ${step.notify.join(', ')}`),
+            ],
+          },
           now,
         );
-        await this.publish([{ name: 'LeadEscalated', leadId: lead.leadId, eventId: `${lead.leadId}:escalated:${rung}:${level}`, data: { owner: ownerRef(lead.owner), level, notified: step.notify } }], now);
+        await this.publish(
+          [
+            {
+              name: 'LeadEscalated',
+              leadId: lead.leadId,
+              eventId: `${lead.leadId}:escalated:${rung}:${level}`,
+              data: { owner: ownerRef(lead.owner), level, notified: step.notify },
+            },
+          ],
+          now,
+        );
         await this.notifyOnce(updated, `escalation-${rung}-${level}`, {
           kind: step.decision === 'escalate' ? 'escalation' : 'exhausted',
           audiences: step.notify,
@@ -401,8 +634,17 @@ export class LifecycleSteps {
       case 'give-up': {
         // Already with the fallback queue: nobody left to hand it to, so stop alerting and wait.
         if (lead.owner?.fallback) return { decision: 'wait', timeoutSeconds: 30 * 86_400 };
-        const updated = await this.deps.leads.transition(lead.leadId, { timeline: [entry(now, 'given-up', 'Never contacted: moving the lead to the fallback queue')] }, now);
-        await this.notifyOnce(updated, `give-up-${rung}`, { kind: 'give-up', audiences: step.notify, now, businessMinutesWaited: waited });
+        const updated = await this.deps.leads.transition(
+          lead.leadId,
+          { timeline: [entry(now, 'given-up', 'Never contacted: moving the lead to the fallback queue')] },
+          now,
+        );
+        await this.notifyOnce(updated, `give-up-${rung}`, {
+          kind: 'give-up',
+          audiences: step.notify,
+          now,
+          businessMinutesWaited: waited,
+        });
         return { decision: 'reassign', reassignments: ladder.reassignments, fallback: true };
       }
     }
@@ -415,16 +657,36 @@ export class LifecycleSteps {
     const calendar = this.calendarFor(lead.owner);
     const dueAt = kind === 'decision' ? lead.sla?.acceptanceDueAt : lead.sla?.outcomeDueAt;
     // Woken before the deadline (long deadlines take several capped waits): just wait on.
-    if (dueAt && now.getTime() < Date.parse(dueAt)) return { decision: 'wait', timeoutSeconds: timeoutSecondsUntil(now, dueAt) };
-    const plan = kind === 'decision' ? acceptancePlan(now, this.config.sla, calendar) : outcomePlan(now, this.config.sla, calendar);
+    if (dueAt && now.getTime() < Date.parse(dueAt))
+      return { decision: 'wait', timeoutSeconds: timeoutSecondsUntil(now, dueAt) };
+    const plan =
+      kind === 'decision'
+        ? acceptancePlan(now, this.config.sla, calendar)
+        : outcomePlan(now, this.config.sla, calendar);
     const updated = await this.deps.leads.transition(
       lead.leadId,
-      { timeline: [entry(now, `${kind}-overdue`, `${kind === 'decision' ? 'Accept/reject' : 'Outcome'} overdue since ${dueAt ?? 'n/a'}; manager alerted`)] },
+      {
+        timeline: [
+          entry(
+            now,
+            `${kind}-overdue`,
+            `${kind === 'decision' ? 'Accept/reject' : 'Outcome'} overdue since ${dueAt ?? 'n/a'}; manager alerted`,
+          ),
+        ],
+      },
       now,
     );
-    await this.notifyOnce(updated, `${kind}-overdue-${dueAt ?? now.toISOString()}`, { kind: `${kind}-overdue`, audiences: ['rep', 'manager'], now });
+    await this.notifyOnce(updated, `${kind}-overdue-${dueAt ?? now.toISOString()}`, {
+      kind: `${kind}-overdue`,
+      audiences: ['rep', 'manager'],
+      now,
+    });
     const nextDue = 'acceptanceDueAt' in plan ? plan.acceptanceDueAt : plan.outcomeDueAt;
-    await this.deps.leads.transition(lead.leadId, { set: { [kind === 'decision' ? 'sla.acceptanceDueAt' : 'sla.outcomeDueAt']: nextDue } }, now);
+    await this.deps.leads.transition(
+      lead.leadId,
+      { set: { [kind === 'decision' ? 'sla.acceptanceDueAt' : 'sla.outcomeDueAt']: nextDue } },
+      now,
+    );
     return { decision: 'wait', timeoutSeconds: plan.timeoutSeconds };
   }
 
@@ -440,12 +702,33 @@ export class LifecycleSteps {
       {
         stage: 'recycled',
         set: rejected ? { rejection: { reason, at: now.toISOString(), by: lead.owner?.email } } : {},
-        timeline: [entry(now, 'recycled', rejected ? `Rejected by ${lead.owner?.name ?? 'sales'}: ${reason}; recycled to nurture` : `Recycled: ${reason}`)],
+        timeline: [
+          entry(
+            now,
+            'recycled',
+            rejected
+              ? `Rejected by ${lead.owner?.name ?? 'sales'}: ${reason}; recycled to nurture`
+              : `Recycled: ${reason}`,
+          ),
+        ],
       },
       now,
     );
-    const events: PublishedEvent[] = [{ name: 'LeadRecycled', leadId: lead.leadId, eventId: `${lead.leadId}:recycled:${lead.version}`, data: { reason } }];
-    if (rejected) events.unshift({ name: 'LeadRejected', leadId: lead.leadId, eventId: `${lead.leadId}:rejected:${lead.version}`, data: { owner: ownerRef(lead.owner), reason } });
+    const events: PublishedEvent[] = [
+      {
+        name: 'LeadRecycled',
+        leadId: lead.leadId,
+        eventId: `${lead.leadId}:recycled:${lead.version}`,
+        data: { reason },
+      },
+    ];
+    if (rejected)
+      events.unshift({
+        name: 'LeadRejected',
+        leadId: lead.leadId,
+        eventId: `${lead.leadId}:rejected:${lead.version}`,
+        data: { owner: ownerRef(lead.owner), reason },
+      });
     await this.publish(events, now);
     return this.startNurture(lead, now, `Nurturing again after recycle (${reason})`, 'recycled');
   }
@@ -454,11 +737,28 @@ export class LifecycleSteps {
     const now = this.deps.clock.now();
     const lead = await this.load(input.leadId);
     const reason = String(input.previous?.reason ?? 'disqualified');
-    if (lead.owner?.repId && (lead.stage === 'assigned' || lead.stage === 'touched' || lead.stage === 'accepted')) {
+    if (
+      lead.owner?.repId &&
+      (lead.stage === 'assigned' || lead.stage === 'touched' || lead.stage === 'accepted')
+    ) {
       await this.deps.routing.release(lead.owner.repId);
     }
-    await this.deps.leads.transition(lead.leadId, { stage: 'disqualified', timeline: [entry(now, 'disqualified', `Disqualified: ${reason}`)] }, now);
-    await this.publish([{ name: 'LeadDisqualified', leadId: lead.leadId, eventId: `${lead.leadId}:disqualified`, data: { reason } }], now);
+    await this.deps.leads.transition(
+      lead.leadId,
+      { stage: 'disqualified', timeline: [entry(now, 'disqualified', `Disqualified: ${reason}`)] },
+      now,
+    );
+    await this.publish(
+      [
+        {
+          name: 'LeadDisqualified',
+          leadId: lead.leadId,
+          eventId: `${lead.leadId}:disqualified`,
+          data: { reason },
+        },
+      ],
+      now,
+    );
     return { decision: 'done' };
   }
 
@@ -467,13 +767,28 @@ export class LifecycleSteps {
     const lead = await this.load(input.leadId);
     const result = input.previous?.result === 'won' ? 'won' : 'lost';
     const reason = typeof input.previous?.reason === 'string' ? input.previous.reason : undefined;
-    if (lead.owner?.repId && lead.stage !== 'won' && lead.stage !== 'lost') await this.deps.routing.release(lead.owner.repId);
+    if (lead.owner?.repId && lead.stage !== 'won' && lead.stage !== 'lost')
+      await this.deps.routing.release(lead.owner.repId);
     await this.deps.leads.transition(
       lead.leadId,
-      { stage: result, set: { outcome: { result, at: now.toISOString(), ...(reason ? { reason } : {}) } }, timeline: [entry(now, result, `Closed ${result}${reason ? `: ${reason}` : ''}`)] },
+      {
+        stage: result,
+        set: { outcome: { result, at: now.toISOString(), ...(reason ? { reason } : {}) } },
+        timeline: [entry(now, result, `Closed ${result}${reason ? `: ${reason}` : ''}`)],
+      },
       now,
     );
-    await this.publish([{ name: 'LeadConverted', leadId: lead.leadId, eventId: `${lead.leadId}:converted`, data: { result, reason } }], now);
+    await this.publish(
+      [
+        {
+          name: 'LeadConverted',
+          leadId: lead.leadId,
+          eventId: `${lead.leadId}:converted`,
+          data: { result, reason },
+        },
+      ],
+      now,
+    );
     return { decision: 'done' };
   }
 
@@ -482,9 +797,25 @@ export class LifecycleSteps {
     const lead = await this.deps.leads.get(input.leadId);
     const error = `${input.error?.Error ?? 'Error'}: ${(input.error?.Cause ?? '').slice(0, 500)}`;
     if (!lead) return { decision: 'failed' };
-    const updated = await this.deps.leads.transition(lead.leadId, { stage: 'failed', set: { failure: { at: now.toISOString(), error, stage: lead.stage } }, timeline: [entry(now, 'failed', `Lifecycle step failed in stage ${lead.stage}: ${error}`)] }, now);
-    await this.publish([{ name: 'LifecycleFailed', leadId: lead.leadId, data: { stage: lead.stage, error } }], now);
-    await this.notifyOnce(updated, `failure-${lead.version}`, { kind: 'failure', audiences: ['ops'], now, error });
+    const updated = await this.deps.leads.transition(
+      lead.leadId,
+      {
+        stage: 'failed',
+        set: { failure: { at: now.toISOString(), error, stage: lead.stage } },
+        timeline: [entry(now, 'failed', `Lifecycle step failed in stage ${lead.stage}: ${error}`)],
+      },
+      now,
+    );
+    await this.publish(
+      [{ name: 'LifecycleFailed', leadId: lead.leadId, data: { stage: lead.stage, error } }],
+      now,
+    );
+    await this.notifyOnce(updated, `failure-${lead.version}`, {
+      kind: 'failure',
+      audiences: ['ops'],
+      now,
+      error,
+    });
     return { decision: 'failed' };
   }
 
@@ -501,7 +832,10 @@ export class LifecycleSteps {
       case 'nurturing':
       case 'recycled': {
         const until = lead.sla?.nurtureUntil ?? now.toISOString();
-        const next = Math.min(Date.parse(until), now.getTime() + this.config.nurture.checkIntervalHours * 3_600_000);
+        const next = Math.min(
+          Date.parse(until),
+          now.getTime() + this.config.nurture.checkIntervalHours * 3_600_000,
+        );
         return { decision: 'nurture', timeoutSeconds: timeoutSecondsUntil(now, new Date(next)) };
       }
       case 'assigned': {
@@ -509,12 +843,21 @@ export class LifecycleSteps {
         if (!ladder) return { decision: 'hand-off' };
         const step = nextFirstTouchStep(ladder, now, this.config.sla, calendar);
         // Overdue rungs are caught up by the first wait timing out at once, never skipped.
-        return { decision: 'await-first-touch', timeoutSeconds: step.decision === 'wait' ? step.timeoutSeconds : 1 };
+        return {
+          decision: 'await-first-touch',
+          timeoutSeconds: step.decision === 'wait' ? step.timeoutSeconds : 1,
+        };
       }
       case 'touched':
-        return { decision: 'await-decision', timeoutSeconds: timeoutSecondsUntil(now, lead.sla?.acceptanceDueAt ?? now) };
+        return {
+          decision: 'await-decision',
+          timeoutSeconds: timeoutSecondsUntil(now, lead.sla?.acceptanceDueAt ?? now),
+        };
       case 'accepted':
-        return { decision: 'await-outcome', timeoutSeconds: timeoutSecondsUntil(now, lead.sla?.outcomeDueAt ?? now) };
+        return {
+          decision: 'await-outcome',
+          timeoutSeconds: timeoutSecondsUntil(now, lead.sla?.outcomeDueAt ?? now),
+        };
       default:
         return { decision: 'done' };
     }

@@ -7,13 +7,13 @@
  *    register-wait step finds the pending result and completes itself. Stale tokens are refused.
  */
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import type { WaitKind } from '../../workflows/lifecycle-contract.ts';
 import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import type { LeadChange, StoredWait } from '../adapters/lead-store.ts';
-import type { ActivityEvent, ActivityEventName } from '../events/catalog.ts';
 import type { Clock, Lead, Owner, TimelineEntry } from '../domain/lead.ts';
 import { acceptancePlan, outcomePlan, touchSatisfiesSla } from '../domain/sla-policy.ts';
 import { capWait } from '../domain/wait-limits.ts';
-import type { WaitKind } from '../../workflows/lead-lifecycle.ts';
+import type { ActivityEvent, ActivityEventName } from '../events/catalog.ts';
 
 export interface ActivityDependencies {
   config: BusinessUnitConfig;
@@ -24,7 +24,11 @@ export interface ActivityDependencies {
     transition(leadId: string, change: LeadChange, now: Date): Promise<Lead>;
     setPending(leadId: string, kind: string, output: Record<string, unknown>): Promise<void>;
     currentWait(leadId: string, kind: string): Promise<StoredWait | undefined>;
-    claimWait(leadId: string, kind: string, token: string): Promise<{ claimed: boolean; pending?: Record<string, unknown> }>;
+    claimWait(
+      leadId: string,
+      kind: string,
+      token: string,
+    ): Promise<{ claimed: boolean; pending?: Record<string, unknown> }>;
   };
   events: { publish(events: PublishedEvent[], occurredAt: Date): Promise<void> };
   callbacks: { completeWait(token: string, output: Record<string, unknown>): Promise<'completed' | 'stale'> };
@@ -32,11 +36,22 @@ export interface ActivityDependencies {
 
 type Completion = { kind: WaitKind; output: Record<string, unknown> };
 
-export type ActivityOutcome = { status: 'ignored'; reason: string } | { status: 'recorded'; completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> };
+export type ActivityOutcome =
+  | { status: 'ignored'; reason: string }
+  | { status: 'recorded'; completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> };
 
-const entry = (at: Date, type: string, summary: string, data?: Record<string, unknown>): TimelineEntry => ({ at: at.toISOString(), type, summary, ...(data ? { data } : {}) });
+const entry = (at: Date, type: string, summary: string, data?: Record<string, unknown>): TimelineEntry => ({
+  at: at.toISOString(),
+  type,
+  summary,
+  ...(data ? { data } : {}),
+});
 
-const ownerRef = (owner: Owner | undefined) => ({ repId: owner?.repId, teamId: owner?.teamId, fallback: owner?.fallback });
+const ownerRef = (owner: Owner | undefined) => ({
+  repId: owner?.repId,
+  teamId: owner?.teamId,
+  fallback: owner?.fallback,
+});
 
 export async function recordActivity<N extends ActivityEventName>(
   deps: ActivityDependencies,
@@ -54,7 +69,10 @@ export async function recordActivity<N extends ActivityEventName>(
 
   const touch = (): LeadChange => {
     const attempts = (lead.sla?.touchAttempts ?? 0) + 1;
-    const earliest = lead.sla?.firstTouchAt && lead.sla.firstTouchAt < at.toISOString() ? lead.sla.firstTouchAt : at.toISOString();
+    const earliest =
+      lead.sla?.firstTouchAt && lead.sla.firstTouchAt < at.toISOString()
+        ? lead.sla.firstTouchAt
+        : at.toISOString();
     const change: LeadChange = { set: { 'sla.touchAttempts': attempts, 'sla.firstTouchAt': earliest } };
     if (touchSatisfiesSla(attempts, sla) && ['captured', 'qualified', 'assigned'].includes(lead.stage)) {
       const plan = acceptancePlan(now, sla, calendar);
@@ -62,7 +80,10 @@ export async function recordActivity<N extends ActivityEventName>(
       // Before assignment completes, the touch waits as "pending" and the first-touch wait
       // completes the moment it begins (register-wait then moves the stage on).
       if (lead.stage === 'assigned') change.stage = 'touched';
-      completions.push({ kind: 'first-touch', output: { decision: 'touched', timeoutSeconds: plan.timeoutSeconds } });
+      completions.push({
+        kind: 'first-touch',
+        output: { decision: 'touched', timeoutSeconds: plan.timeoutSeconds },
+      });
     }
     return change;
   };
@@ -72,34 +93,63 @@ export async function recordActivity<N extends ActivityEventName>(
     case 'TouchLogged': {
       const a = activity as ActivityEvent<'TouchLogged'>;
       change = touch();
-      change.timeline = [entry(now, 'touch', `Touch logged (${a.channel}) by ${a.repEmail ?? lead.owner?.email ?? 'sales'}`, { at: at.toISOString() })];
+      change.timeline = [
+        entry(now, 'touch', `Touch logged (${a.channel}) by ${a.repEmail ?? lead.owner?.email ?? 'sales'}`, {
+          at: at.toISOString(),
+        }),
+      ];
       break;
     }
     case 'LeadAccepted': {
-      if (!['assigned', 'touched'].includes(lead.stage)) return { status: 'ignored', reason: `cannot accept a lead in stage ${lead.stage}` };
+      if (!['assigned', 'touched'].includes(lead.stage))
+        return { status: 'ignored', reason: `cannot accept a lead in stage ${lead.stage}` };
       change = lead.stage === 'assigned' ? touch() : { set: {} };
       const plan = outcomePlan(now, sla, calendar);
       change.stage = 'accepted';
-      Object.assign(change.set!, { 'sla.acceptedAt': now.toISOString(), 'sla.outcomeDueAt': plan.outcomeDueAt });
+      Object.assign(change.set!, {
+        'sla.acceptedAt': now.toISOString(),
+        'sla.outcomeDueAt': plan.outcomeDueAt,
+      });
       change.timeline = [entry(now, 'accepted', `Accepted by ${lead.owner?.name ?? 'sales'}`)];
-      if (lead.stage === 'assigned') completions.push({ kind: 'first-touch', output: { decision: 'touched', timeoutSeconds: 1 } });
-      completions.push({ kind: 'decision', output: { decision: 'accepted', timeoutSeconds: plan.timeoutSeconds } });
-      events.push({ name: 'LeadAccepted', leadId: lead.leadId, eventId: `${lead.leadId}:accepted`, data: { owner: ownerRef(lead.owner) } });
+      if (lead.stage === 'assigned')
+        completions.push({ kind: 'first-touch', output: { decision: 'touched', timeoutSeconds: 1 } });
+      completions.push({
+        kind: 'decision',
+        output: { decision: 'accepted', timeoutSeconds: plan.timeoutSeconds },
+      });
+      events.push({
+        name: 'LeadAccepted',
+        leadId: lead.leadId,
+        eventId: `${lead.leadId}:accepted`,
+        data: { owner: ownerRef(lead.owner) },
+      });
       break;
     }
     case 'LeadRejected': {
-      if (!['assigned', 'touched'].includes(lead.stage)) return { status: 'ignored', reason: `cannot reject a lead in stage ${lead.stage}` };
+      if (!['assigned', 'touched'].includes(lead.stage))
+        return { status: 'ignored', reason: `cannot reject a lead in stage ${lead.stage}` };
       const reason = (activity as ActivityEvent<'LeadRejected'>).reason;
-      change = { timeline: [entry(now, 'rejection', `Rejected by ${lead.owner?.name ?? 'sales'}: ${reason}`)] };
-      if (lead.stage === 'assigned') completions.push({ kind: 'first-touch', output: { decision: 'touched', timeoutSeconds: 1 } });
+      change = {
+        timeline: [entry(now, 'rejection', `Rejected by ${lead.owner?.name ?? 'sales'}: ${reason}`)],
+      };
+      if (lead.stage === 'assigned')
+        completions.push({ kind: 'first-touch', output: { decision: 'touched', timeoutSeconds: 1 } });
       completions.push({ kind: 'decision', output: { decision: 'rejected', reason } });
       break;
     }
     case 'OutcomeRecorded': {
       const a = activity as ActivityEvent<'OutcomeRecorded'>;
-      if (lead.stage !== 'accepted') return { status: 'ignored', reason: `an outcome needs an accepted lead, not stage ${lead.stage}` };
-      change = { timeline: [entry(now, 'outcome-logged', `Outcome logged: ${a.result}${a.reason ? ` (${a.reason})` : ''}`)] };
-      completions.push({ kind: 'outcome', output: { decision: 'closed', result: a.result, reason: a.reason } });
+      if (lead.stage !== 'accepted')
+        return { status: 'ignored', reason: `an outcome needs an accepted lead, not stage ${lead.stage}` };
+      change = {
+        timeline: [
+          entry(now, 'outcome-logged', `Outcome logged: ${a.result}${a.reason ? ` (${a.reason})` : ''}`),
+        ],
+      };
+      completions.push({
+        kind: 'outcome',
+        output: { decision: 'closed', result: a.result, reason: a.reason },
+      });
       break;
     }
     case 'EngagementRecorded': {
@@ -108,9 +158,12 @@ export async function recordActivity<N extends ActivityEventName>(
         set: { engagements: [...(lead.engagements ?? []), { type: a.type, at: at.toISOString() }] },
         timeline: [entry(now, 'engagement', `Engagement: ${a.type}`)],
       };
-      const points = deps.config.scoring.engagementPoints[a.type as keyof typeof deps.config.scoring.engagementPoints] ?? 0;
+      const points =
+        deps.config.scoring.engagementPoints[a.type as keyof typeof deps.config.scoring.engagementPoints] ??
+        0;
       // Only engagement that moves the score is worth waking a nurture wait for.
-      if (lead.stage === 'nurturing' && points !== 0) completions.push({ kind: 'nurture', output: { decision: 'engaged' } });
+      if (lead.stage === 'nurturing' && points !== 0)
+        completions.push({ kind: 'nurture', output: { decision: 'engaged' } });
       break;
     }
     default:
@@ -120,13 +173,21 @@ export async function recordActivity<N extends ActivityEventName>(
   await deps.leads.transition(lead.leadId, change, now);
   await deps.events.publish(events, now);
   const results: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> = [];
-  for (const completion of completions) results.push({ kind: completion.kind, result: await complete(deps, lead.leadId, completion) });
+  for (const completion of completions)
+    results.push({ kind: completion.kind, result: await complete(deps, lead.leadId, completion) });
   return { status: 'recorded', completions: results };
 }
 
-async function complete(deps: ActivityDependencies, leadId: string, completion: Completion): Promise<'completed' | 'pending'> {
+async function complete(
+  deps: ActivityDependencies,
+  leadId: string,
+  completion: Completion,
+): Promise<'completed' | 'pending'> {
   const { kind } = completion;
-  const output = typeof completion.output.timeoutSeconds === 'number' ? { ...completion.output, timeoutSeconds: capWait(completion.output.timeoutSeconds) } : completion.output;
+  const output =
+    typeof completion.output.timeoutSeconds === 'number'
+      ? { ...completion.output, timeoutSeconds: capWait(completion.output.timeoutSeconds) }
+      : completion.output;
   await deps.leads.setPending(leadId, kind, output);
   const wait = await deps.leads.currentWait(leadId, kind);
   if (!wait) return 'pending';

@@ -24,7 +24,8 @@ export class LambdaInvoker {
     let mod = this.modules.get(name);
     if (!mod) {
       mod = import(`../../functions/handlers/${name}.ts`).then((m: { handler?: Handler }) => {
-        if (typeof m.handler !== 'function') throw new Error(`functions/handlers/${name}.ts exports no handler`);
+        if (typeof m.handler !== 'function')
+          throw new Error(`functions/handlers/${name}.ts exports no handler`);
         return m.handler;
       });
       this.modules.set(name, mod);
@@ -43,7 +44,9 @@ export class LambdaInvoker {
 
   invoke(name: string, event: unknown): Promise<unknown> {
     return this.clock.track(async () => {
-      const hit = this.interceptors.find((i) => i.handler === name && i.remaining > 0 && (i.match?.(event) ?? true));
+      const hit = this.interceptors.find(
+        (i) => i.handler === name && i.remaining > 0 && (i.match?.(event) ?? true),
+      );
       if (hit) {
         hit.remaining--;
         await hit.before?.();

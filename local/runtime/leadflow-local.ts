@@ -12,7 +12,7 @@ import { LeadStore } from '../../functions/adapters/lead-store.ts';
 import { OPEN_STAGES } from '../../functions/domain/lead.ts';
 import { useClock } from '../../functions/runtime/clock.ts';
 import { useUnitConfig } from '../../functions/runtime/unit-config.ts';
-import { synthesizeBusinessUnit, type SynthesizedUnit } from '../../infra/synth.ts';
+import { type SynthesizedUnit, synthesizeBusinessUnit } from '../../infra/synth.ts';
 import { createLocalIssuer, type LocalIssuer } from '../auth/local-issuer.ts';
 import { ensureTable, startEmbeddedDynamoDb } from '../embedded/dynamodb.ts';
 import { type EmbeddedSes, startEmbeddedSes } from '../embedded/ses.ts';
@@ -82,14 +82,17 @@ function corsFromTemplate(template: Record<string, unknown>) {
 }
 
 export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Promise<LeadflowLocal> {
-  const config = typeof options.unit === 'object' ? options.unit : await loadBusinessUnitConfig(options.unit ?? 'demo');
+  const config =
+    typeof options.unit === 'object' ? options.unit : await loadBusinessUnitConfig(options.unit ?? 'demo');
   const clock = options.clock ?? new VirtualClock({ mode: 'realtime' });
   useUnitConfig(config);
   useClock(clock);
   const synth = synthesizeBusinessUnit(config);
 
   const dynamo = await startEmbeddedDynamoDb(
-    options.inMemory ? { inMemory: true } : { dataDir: resolve(options.dataDir ?? join('.leadflow', 'data', config.name)) },
+    options.inMemory
+      ? { inMemory: true }
+      : { dataDir: resolve(options.dataDir ?? join('.leadflow', 'data', config.name)) },
   );
   const tableName = `leadflow-${config.name}`;
   await ensureTable(dynamo.endpoint, tableFromTemplate(synth.template, tableName));
@@ -131,7 +134,12 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     port: options.port ?? 3000,
     routes: synth.httpRoutes.map((r) => {
       const [method = 'GET', path = '/'] = r.routeKey.split(' ');
-      return { method, path, handler: r.handler, auth: r.authorization === 'JWT' ? ('jwt' as const) : ('none' as const) };
+      return {
+        method,
+        path,
+        handler: r.handler,
+        auth: r.authorization === 'JWT' ? ('jwt' as const) : ('none' as const),
+      };
     }),
     invoke: (handler, event: ApiGatewayEvent) => invoker.invoke(handler, event) as never,
     cors: corsFromTemplate(synth.template),

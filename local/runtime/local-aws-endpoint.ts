@@ -38,16 +38,20 @@ export async function startLocalAwsEndpoint(
       res.end(JSON.stringify(body));
     };
     const operation = operations[target];
-    if (!operation) return send(400, { __type: 'UnknownOperationException', message: `Unsupported operation ${target}` });
+    if (!operation)
+      return send(400, { __type: 'UnknownOperationException', message: `Unsupported operation ${target}` });
     try {
       send(200, await operation(await readJson(req)));
     } catch (error) {
-      if (error instanceof AwsServiceError) return send(error.status, { __type: error.type, message: error.message });
+      if (error instanceof AwsServiceError)
+        return send(error.status, { __type: error.type, message: error.message });
       console.error(`[local-aws] ${target} failed`, error);
       send(500, { __type: 'InternalFailure', message: (error as Error).message });
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -19,7 +19,9 @@ export interface BusEvent {
 
 function matches(rule: SynthesizedEventRule, event: Pick<BusEvent, 'source' | 'detail-type'>): boolean {
   const { source, 'detail-type': detailType } = rule.eventPattern;
-  return (!source || source.includes(event.source)) && (!detailType || detailType.includes(event['detail-type']));
+  return (
+    (!source || source.includes(event.source)) && (!detailType || detailType.includes(event['detail-type']))
+  );
 }
 
 export class LocalEventBus {
@@ -33,9 +35,22 @@ export class LocalEventBus {
     private readonly clock: VirtualClock,
   ) {}
 
-  put(entry: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string; Time?: number }): { EventId?: string; ErrorCode?: string; ErrorMessage?: string } {
-    if (entry.EventBusName && entry.EventBusName !== this.busName && !entry.EventBusName.endsWith(`/${this.busName}`)) {
-      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${entry.EventBusName} does not exist.` };
+  put(entry: {
+    Source?: string;
+    DetailType?: string;
+    Detail?: string;
+    EventBusName?: string;
+    Time?: number;
+  }): { EventId?: string; ErrorCode?: string; ErrorMessage?: string } {
+    if (
+      entry.EventBusName &&
+      entry.EventBusName !== this.busName &&
+      !entry.EventBusName.endsWith(`/${this.busName}`)
+    ) {
+      return {
+        ErrorCode: 'ResourceNotFoundException',
+        ErrorMessage: `Event bus ${entry.EventBusName} does not exist.`,
+      };
     }
     if (!entry.Source || !entry.DetailType || !entry.Detail) {
       return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Source, DetailType and Detail are required' };
@@ -80,7 +95,9 @@ export class LocalEventBus {
       .then(() => {
         event.deliveredTo.push(handler);
       })
-      .catch((error: unknown) => console.error(`[local-bus] ${handler} failed for ${event['detail-type']}:`, error))
+      .catch((error: unknown) =>
+        console.error(`[local-bus] ${handler} failed for ${event['detail-type']}:`, error),
+      )
       .finally(() => {
         this.deliveries.delete(delivery);
         this.clock.leave();

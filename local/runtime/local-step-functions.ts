@@ -8,15 +8,20 @@
  * - execution names are unique: the same name and input is a no-op, other input is refused.
  */
 import { StateMachine } from 'aws-local-stepfunctions';
-import { AwsServiceError } from './local-aws-endpoint.ts';
 import type { LambdaInvoker } from './lambda-invoker.ts';
+import { AwsServiceError } from './local-aws-endpoint.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
 type AslState = {
   Type: string;
   Resource?: string;
   Parameters?: Record<string, unknown>;
-  Retry?: Array<{ ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }>;
+  Retry?: Array<{
+    ErrorEquals: string[];
+    IntervalSeconds?: number;
+    MaxAttempts?: number;
+    BackoffRate?: number;
+  }>;
 };
 type Asl = { StartAt: string; States: Record<string, AslState> };
 
@@ -68,7 +73,9 @@ export class LocalStepFunctions {
     name: string,
   ) {
     this.arn = `arn:aws:states:local:000000000000:stateMachine:${name}`;
-    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    this.machine = new StateMachine(definition as never, {
+      validationOptions: { checkArn: false, checkPaths: false },
+    });
   }
 
   private taskOverrides(executionName: string): Record<string, (input: unknown) => Promise<unknown>> {
@@ -91,7 +98,12 @@ export class LocalStepFunctions {
     return overrides;
   }
 
-  private async callbackWait(executionName: string, stateName: string, handler: string, payload: Record<string, unknown>) {
+  private async callbackWait(
+    executionName: string,
+    stateName: string,
+    handler: string,
+    payload: Record<string, unknown>,
+  ) {
     const token = `local:${executionName}:${stateName}:${++this.tokenSeq}`;
     const timeoutSeconds = Number(payload.timeoutSeconds ?? 0);
     const parked = new Promise<unknown>((resolve, reject) => {
@@ -135,7 +147,10 @@ export class LocalStepFunctions {
     const existing = this.executions.get(name);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.input === input) return existing;
-      throw new AwsServiceError('ExecutionAlreadyExists', `Execution already exists: '${this.arn.replace(':stateMachine:', ':execution:')}:${name}'`);
+      throw new AwsServiceError(
+        'ExecutionAlreadyExists',
+        `Execution already exists: '${this.arn.replace(':stateMachine:', ':execution:')}:${name}'`,
+      );
     }
     const record: ExecutionRecord = {
       name,
@@ -157,7 +172,10 @@ export class LocalStepFunctions {
         .map(([n, s]) => [n, s.Retry!.map((r) => (r.IntervalSeconds ?? 1) * 1000 * scale)]),
     );
     const execution = this.machine.run(JSON.parse(input), {
-      overrides: { taskResourceLocalHandlers: this.taskOverrides(name) as never, retryIntervalOverrides: retryOverrides },
+      overrides: {
+        taskResourceLocalHandlers: this.taskOverrides(name) as never,
+        retryIntervalOverrides: retryOverrides,
+      },
       context: { Task: { Token: `local:${name}` } },
       noThrowOnAbort: true,
     });
@@ -187,14 +205,21 @@ export class LocalStepFunctions {
 
   sendTaskSuccess(token: string, output: unknown): void {
     const wait = this.waits.get(token);
-    if (wait) return wait.resolve(output);
+    if (wait) {
+      wait.resolve(output);
+      return;
+    }
     if (this.expired.has(token)) throw new AwsServiceError('TaskTimedOut', 'Task Timed Out');
     throw new AwsServiceError('TaskDoesNotExist', 'Task does not exist anymore');
   }
 
   sendTaskFailure(token: string, error: string, cause: string): void {
     const wait = this.waits.get(token);
-    if (!wait) throw new AwsServiceError(this.expired.has(token) ? 'TaskTimedOut' : 'TaskDoesNotExist', 'Task does not exist anymore');
+    if (!wait)
+      throw new AwsServiceError(
+        this.expired.has(token) ? 'TaskTimedOut' : 'TaskDoesNotExist',
+        'Task does not exist anymore',
+      );
     wait.cancelTimer();
     this.waits.delete(token);
     this.clock.enter();
@@ -203,7 +228,11 @@ export class LocalStepFunctions {
 
   sendTaskHeartbeat(token: string): void {
     const wait = this.waits.get(token);
-    if (!wait) throw new AwsServiceError(this.expired.has(token) ? 'TaskTimedOut' : 'TaskDoesNotExist', 'Task does not exist anymore');
+    if (!wait)
+      throw new AwsServiceError(
+        this.expired.has(token) ? 'TaskTimedOut' : 'TaskDoesNotExist',
+        'Task does not exist anymore',
+      );
     wait.heartbeat();
   }
 
@@ -238,8 +267,18 @@ export class LocalStepFunctions {
       'AWSStepFunctions.DescribeExecution': async (input: Record<string, unknown>) => {
         const name = str(input.executionArn).split(':').pop() ?? '';
         const record = this.executions.get(name);
-        if (!record) throw new AwsServiceError('ExecutionDoesNotExist', `Execution does not exist: ${input.executionArn}`);
-        return { executionArn: record.arn, name: record.name, status: record.status, startDate: record.startDate.getTime() / 1000, input: record.input };
+        if (!record)
+          throw new AwsServiceError(
+            'ExecutionDoesNotExist',
+            `Execution does not exist: ${input.executionArn}`,
+          );
+        return {
+          executionArn: record.arn,
+          name: record.name,
+          status: record.status,
+          startDate: record.startDate.getTime() / 1000,
+          input: record.input,
+        };
       },
     };
   }

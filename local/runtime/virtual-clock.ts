@@ -24,9 +24,7 @@ export class VirtualClock implements Clock {
   private idleCheck: NodeJS.Immediate | undefined;
   private readonly idleWaiters: Array<() => void> = [];
 
-  constructor(
-    readonly options: { mode: 'realtime' | 'manual'; start?: Date; speed?: number },
-  ) {
+  constructor(readonly options: { mode: 'realtime' | 'manual'; start?: Date; speed?: number }) {
     this.manualNow = (options.start ?? new Date()).getTime();
   }
 
@@ -91,7 +89,7 @@ export class VirtualClock implements Clock {
     this.idleCheck = setImmediate(() => {
       this.idleCheck = undefined;
       // A second turn lets promise chains that just settled start their next piece of work.
-      setTimeout(() => this.onMaybeIdle(), 0);
+      setImmediate(() => this.onMaybeIdle());
     });
   }
 

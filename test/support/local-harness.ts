@@ -7,9 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import demo from '../../config/business-units/demo.ts';
 import type { BusinessUnitConfigInput } from '../../config/schema.ts';
 import { BusinessUnitConfig } from '../../config/schema.ts';
-import demo from '../../config/business-units/demo.ts';
 import { type LeadflowLocal, startLeadflowLocal } from '../../local/runtime/leadflow-local.ts';
 import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
 import { MARKETING_SOURCE, SALES_SOURCE } from '../../workflows/event-routes.ts';
@@ -21,7 +21,14 @@ export interface Harness {
   opsToken: string;
   postLead(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   captureLead(body: Record<string, unknown>): Promise<string>;
-  getLead(leadId: string): Promise<Record<string, unknown> & { stage: string; timeline: Array<{ type: string; at: string }>; sla: Record<string, unknown>; owner?: { repId?: string; email: string; name: string; fallback?: boolean } }>;
+  getLead(leadId: string): Promise<
+    Record<string, unknown> & {
+      stage: string;
+      timeline: Array<{ type: string; at: string }>;
+      sla: Record<string, unknown>;
+      owner?: { repId?: string; email: string; name: string; fallback?: boolean };
+    }
+  >;
   /** Puts sales/marketing activity on the bus; waits for its delivery and, unless told not to, for the runtime to settle. */
   activity(type: string, detail: Record<string, unknown>, options?: { settle?: boolean }): Promise<void>;
   /** Lets virtual time run (firing due timers) until `until`, or until nothing is left to do. */
@@ -32,11 +39,19 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export function unitConfig(overrides: (c: BusinessUnitConfigInput) => BusinessUnitConfigInput = (c) => c): BusinessUnitConfig {
+export function unitConfig(
+  overrides: (c: BusinessUnitConfigInput) => BusinessUnitConfigInput = (c) => c,
+): BusinessUnitConfig {
   return BusinessUnitConfig.parse(overrides(structuredClone(demo) as BusinessUnitConfigInput));
 }
 
-export async function startHarness(options: { start: string; config?: BusinessUnitConfig; dataDir?: string; clock?: VirtualClock; resume?: boolean }): Promise<Harness> {
+export async function startHarness(options: {
+  start: string;
+  config?: BusinessUnitConfig;
+  dataDir?: string;
+  clock?: VirtualClock;
+  resume?: boolean;
+}): Promise<Harness> {
   const clock = options.clock ?? new VirtualClock({ mode: 'manual', start: new Date(options.start) });
   const local = await startLeadflowLocal({
     unit: options.config ?? unitConfig(),
@@ -64,20 +79,35 @@ export async function startHarness(options: { start: string; config?: BusinessUn
       ),
     captureLead: async (body) => {
       const response = await harness.postLead(body);
-      if (response.status !== 202) throw new Error(`capture failed: ${response.status} ${await response.text()}`);
+      if (response.status !== 202)
+        throw new Error(`capture failed: ${response.status} ${await response.text()}`);
       const { leadId } = (await response.json()) as { leadId: string };
       await settle();
       return leadId;
     },
     getLead: async (leadId) => {
-      const response = await fetch(`${local.url}/leads/${leadId}`, { headers: { authorization: `Bearer ${opsToken}` } });
-      if (response.status !== 200) throw new Error(`get lead failed: ${response.status} ${await response.text()}`);
+      const response = await fetch(`${local.url}/leads/${leadId}`, {
+        headers: { authorization: `Bearer ${opsToken}` },
+      });
+      if (response.status !== 200)
+        throw new Error(`get lead failed: ${response.status} ${await response.text()}`);
       return (await response.json()) as never;
     },
     activity: async (type, detail, options = {}) => {
       const source = type === 'EngagementRecorded' ? MARKETING_SOURCE : SALES_SOURCE;
       await clock.track(() =>
-        events.send(new PutEventsCommand({ Entries: [{ EventBusName: `leadflow-${local.config.name}`, Source: source, DetailType: type, Detail: JSON.stringify(detail) }] })),
+        events.send(
+          new PutEventsCommand({
+            Entries: [
+              {
+                EventBusName: `leadflow-${local.config.name}`,
+                Source: source,
+                DetailType: type,
+                Detail: JSON.stringify(detail),
+              },
+            ],
+          }),
+        ),
       );
       await local.bus.drain();
       if (options.settle !== false) await settle();

@@ -52,17 +52,45 @@ describe('happy path', () => {
     lead = await h.getLead(leadId);
     expect(lead.stage).toBe('won');
     expect(h.path(leadId)).toEqual([
-      'StartOrResume', 'Score', 'Qualify', 'Qualified?', 'HandOff', 'AwaitFirstTouch',
-      'AwaitDecision', 'Accepted?', 'AwaitOutcome', 'Closed?', 'Outcome', 'Done',
+      'StartOrResume',
+      'Score',
+      'Qualify',
+      'Qualified?',
+      'HandOff',
+      'AwaitFirstTouch',
+      'AwaitDecision',
+      'Accepted?',
+      'AwaitOutcome',
+      'Closed?',
+      'Outcome',
+      'Done',
     ]);
     expect(lead.timeline.map((e) => e.type)).toEqual([
-      'captured', 'scored', 'qualified', 'assigned', 'touch', 'accepted', 'outcome-logged', 'won',
+      'captured',
+      'scored',
+      'qualified',
+      'assigned',
+      'touch',
+      'accepted',
+      'outcome-logged',
+      'won',
     ]);
     const mails = (await h.emails()).filter((m) => m.to.includes('anna@demo.example.com'));
-    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^New lead for you: Eva Schmidt \(Acme GmbH\)/)]);
+    expect(mails.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^New lead for you: Eva Schmidt \(Acme GmbH\)/),
+    ]);
     expect(mails[0]?.text).toContain('First touch due');
-    const types = h.local.bus.log.filter((e) => e.detail.leadId === leadId && e.source === 'leadflow').map((e) => e['detail-type']);
-    expect(types).toEqual(['LeadCaptured', 'LeadScored', 'LeadQualified', 'LeadAssigned', 'LeadAccepted', 'LeadConverted']);
+    const types = h.local.bus.log
+      .filter((e) => e.detail.leadId === leadId && e.source === 'leadflow')
+      .map((e) => e['detail-type']);
+    expect(types).toEqual([
+      'LeadCaptured',
+      'LeadScored',
+      'LeadQualified',
+      'LeadAssigned',
+      'LeadAccepted',
+      'LeadConverted',
+    ]);
   });
 
   it('does not start a second execution for a duplicate capture event', async () => {
@@ -79,17 +107,44 @@ describe('happy path', () => {
 
 describe('nurture', () => {
   it('nurtures a low-fit lead and hands it off once engagement lifts it to SQL', async () => {
-    const leadId = await h.captureLead({ email: 'nina@widgets.example', company: 'Widgets AG', country: 'DE', intent: 'content' });
+    const leadId = await h.captureLead({
+      email: 'nina@widgets.example',
+      company: 'Widgets AG',
+      country: 'DE',
+      intent: 'content',
+    });
     expect((await h.getLead(leadId)).stage).toBe('nurturing');
     await h.activity('EngagementRecorded', { leadId, type: 'demo-requested' });
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('assigned');
-    expect(h.path(leadId)).toEqual(['StartOrResume', 'Score', 'Qualify', 'Qualified?', 'Nurture', 'NurtureCheck', 'NurtureDone?', 'HandOff', 'AwaitFirstTouch']);
-    expect(lead.timeline.map((e) => e.type)).toEqual(['captured', 'scored', 'nurturing', 'engagement', 'rescored', 'qualified', 'assigned']);
+    expect(h.path(leadId)).toEqual([
+      'StartOrResume',
+      'Score',
+      'Qualify',
+      'Qualified?',
+      'Nurture',
+      'NurtureCheck',
+      'NurtureDone?',
+      'HandOff',
+      'AwaitFirstTouch',
+    ]);
+    expect(lead.timeline.map((e) => e.type)).toEqual([
+      'captured',
+      'scored',
+      'nurturing',
+      'engagement',
+      'rescored',
+      'qualified',
+      'assigned',
+    ]);
   });
 
   it('disqualifies a lead whose nurture runs out, waking only once a week', async () => {
-    const leadId = await h.captureLead({ email: 'quiet@sleepy.example', country: 'FR', intent: 'newsletter' });
+    const leadId = await h.captureLead({
+      email: 'quiet@sleepy.example',
+      country: 'FR',
+      intent: 'newsletter',
+    });
     await h.runUntil('2026-07-01T00:00:00Z');
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('disqualified');
@@ -107,15 +162,31 @@ describe('reject and recycle', () => {
     await h.activity('LeadRejected', { leadId, reason: 'No budget this year' });
     let lead = await h.getLead(leadId);
     expect(lead.stage).toBe('nurturing');
-    expect((lead as unknown as { rejection: { reason: string } }).rejection.reason).toBe('No budget this year');
+    expect((lead as unknown as { rejection: { reason: string } }).rejection.reason).toBe(
+      'No budget this year',
+    );
     await h.activity('EngagementRecorded', { leadId, type: 'demo-requested' });
     lead = await h.getLead(leadId);
     expect(lead.stage).toBe('assigned');
     expect(h.path(leadId)).toEqual([
-      'StartOrResume', 'Score', 'Qualify', 'Qualified?', 'HandOff', 'AwaitFirstTouch', 'AwaitDecision', 'Accepted?',
-      'Recycle', 'Nurture', 'NurtureCheck', 'NurtureDone?', 'HandOff', 'AwaitFirstTouch',
+      'StartOrResume',
+      'Score',
+      'Qualify',
+      'Qualified?',
+      'HandOff',
+      'AwaitFirstTouch',
+      'AwaitDecision',
+      'Accepted?',
+      'Recycle',
+      'Nurture',
+      'NurtureCheck',
+      'NurtureDone?',
+      'HandOff',
+      'AwaitFirstTouch',
     ]);
-    const types = h.local.bus.log.filter((e) => e.detail.leadId === leadId && e.source === 'leadflow').map((e) => e['detail-type']);
+    const types = h.local.bus.log
+      .filter((e) => e.detail.leadId === leadId && e.source === 'leadflow')
+      .map((e) => e['detail-type']);
     expect(types).toEqual(expect.arrayContaining(['LeadRejected', 'LeadRecycled', 'LeadNurtured']));
   });
 });

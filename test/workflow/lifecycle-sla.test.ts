@@ -17,9 +17,20 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const lead = (email: string, country = 'DE') => ({ email, firstName: 'Paul', lastName: 'Kern', company: 'Kern KG', country, intent: 'contact-sales' });
-const to = async (address: string) => (await h.emails()).filter((m) => m.to.includes(address)).map((m) => m.subject);
-const leadEvents = (leadId: string) => h.local.bus.log.filter((e) => e.detail.leadId === leadId && e.source === 'leadflow').map((e) => e['detail-type']);
+const lead = (email: string, country = 'DE') => ({
+  email,
+  firstName: 'Paul',
+  lastName: 'Kern',
+  company: 'Kern KG',
+  country,
+  intent: 'contact-sales',
+});
+const to = async (address: string) =>
+  (await h.emails()).filter((m) => m.to.includes(address)).map((m) => m.subject);
+const leadEvents = (leadId: string) =>
+  h.local.bus.log
+    .filter((e) => e.detail.leadId === leadId && e.source === 'leadflow')
+    .map((e) => e['detail-type']);
 
 describe('first-touch SLA', () => {
   it('reminds, breaches, escalates level by level, then reassigns to the next rep', async () => {
@@ -27,7 +38,10 @@ describe('first-touch SLA', () => {
     expect((await h.getLead(leadId)).owner?.repId).toBe('anna');
 
     await h.runUntil('2026-03-23T09:46:00Z'); // 10:46 local: reminder at 10:45
-    expect(await to('anna@demo.example.com')).toEqual([expect.stringMatching(/^New lead/), expect.stringMatching(/^Reminder: follow up/)]);
+    expect(await to('anna@demo.example.com')).toEqual([
+      expect.stringMatching(/^New lead/),
+      expect.stringMatching(/^Reminder: follow up/),
+    ]);
 
     await h.runUntil('2026-03-23T10:01:00Z'); // breach at 11:00
     let current = await h.getLead(leadId);
@@ -52,28 +66,55 @@ describe('first-touch SLA', () => {
     const breach = (await h.emails()).find((m) => m.subject.startsWith('SLA breached'));
     expect(breach?.text).toMatch(/Waited so far: 1 h 0 min of business time/);
     expect(leadEvents(leadId)).toEqual([
-      'LeadCaptured', 'LeadScored', 'LeadQualified', 'LeadAssigned', 'FollowUpReminder', 'FollowUpBreached',
-      'LeadEscalated', 'LeadEscalated', 'LeadAssigned', 'LeadReassigned',
+      'LeadCaptured',
+      'LeadScored',
+      'LeadQualified',
+      'LeadAssigned',
+      'FollowUpReminder',
+      'FollowUpBreached',
+      'LeadEscalated',
+      'LeadEscalated',
+      'LeadAssigned',
+      'LeadReassigned',
     ]);
     expect(h.path(leadId).filter((s) => s === 'FirstTouchOverdue')).toHaveLength(5);
     expect(h.path(leadId).filter((s) => s === 'HandOff')).toHaveLength(2);
     expect(current.timeline.map((e) => e.type)).toEqual([
-      'captured', 'scored', 'qualified', 'assigned', 'reminder', 'breached', 'escalated', 'escalated', 'reassigned',
+      'captured',
+      'scored',
+      'qualified',
+      'assigned',
+      'reminder',
+      'breached',
+      'escalated',
+      'escalated',
+      'reassigned',
     ]);
   });
 
   it('a touch after the reminder stops the clock: no breach', async () => {
     const leadId = await h.captureLead(lead('lisa@kern.example'));
-    const { reminderAt, followUpDueAt } = (await h.getLead(leadId)).sla as { reminderAt: string; followUpDueAt: string };
+    const { reminderAt, followUpDueAt } = (await h.getLead(leadId)).sla as {
+      reminderAt: string;
+      followUpDueAt: string;
+    };
     await h.runUntil(new Date(Date.parse(reminderAt) + 60_000));
-    const reminder = (await h.emails()).filter((m) => m.subject.startsWith('Reminder') && m.text?.includes('lisa@kern.example'));
+    const reminder = (await h.emails()).filter(
+      (m) => m.subject.startsWith('Reminder') && m.text?.includes('lisa@kern.example'),
+    );
     expect(reminder).toHaveLength(1);
     await h.activity('TouchLogged', { leadId, channel: 'call' });
     await h.runUntil(new Date(Date.parse(followUpDueAt) + 3 * 3_600_000));
     const current = await h.getLead(leadId);
     expect(current.stage).toBe('touched');
     expect(current.sla.breachedAt).toBeUndefined();
-    expect(leadEvents(leadId)).toEqual(['LeadCaptured', 'LeadScored', 'LeadQualified', 'LeadAssigned', 'FollowUpReminder']);
+    expect(leadEvents(leadId)).toEqual([
+      'LeadCaptured',
+      'LeadScored',
+      'LeadQualified',
+      'LeadAssigned',
+      'FollowUpReminder',
+    ]);
     expect(h.path(leadId)).toContain('AwaitDecision');
   });
 
@@ -83,7 +124,9 @@ describe('first-touch SLA', () => {
     // Land the touch in the window between hand-off and the first-touch wait storing its token.
     h.local.invoker.intercept('lifecycle-step', {
       times: 1,
-      match: (e) => (e as { step?: string; wait?: string }).step === 'register-wait' && (e as { wait?: string }).wait === 'first-touch',
+      match: (e) =>
+        (e as { step?: string; wait?: string }).step === 'register-wait' &&
+        (e as { wait?: string }).wait === 'first-touch',
       before: async () => {
         await h.activity('TouchLogged', { leadId, channel: 'email' }, { settle: false });
       },
@@ -93,7 +136,13 @@ describe('first-touch SLA', () => {
     await h.settle();
     const current = await h.getLead(leadId);
     expect(current.stage).toBe('touched');
-    expect(current.timeline.map((e) => e.type)).toEqual(['captured', 'scored', 'qualified', 'assigned', 'touch']);
+    expect(current.timeline.map((e) => e.type)).toEqual([
+      'captured',
+      'scored',
+      'qualified',
+      'assigned',
+      'touch',
+    ]);
     expect(h.path(leadId).slice(-2)).toEqual(['AwaitFirstTouch', 'AwaitDecision']);
   });
 });

@@ -33,6 +33,8 @@ export interface LeadflowLocalOptions {
   keyDir?: string;
   /** Resume every open lead found in the store (what a restart does). Default true. */
   resume?: boolean;
+  /** Fixed ports for the embedded services (default: any free port). */
+  servicePorts?: { dynamodb?: number; ses?: number; aws?: number };
 }
 
 export interface LeadflowLocal {
@@ -96,7 +98,7 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
   );
   const tableName = `leadflow-${config.name}`;
   await ensureTable(dynamo.endpoint, tableFromTemplate(synth.template, tableName));
-  const ses = await startEmbeddedSes({ port: 0 });
+  const ses = await startEmbeddedSes({ port: options.servicePorts?.ses ?? 0 });
 
   const invoker = new LambdaInvoker(clock);
   const busName = `leadflow-${config.name}`;
@@ -107,7 +109,7 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     clock,
     `leadflow-${config.name}-lifecycle`,
   );
-  const aws = await startLocalAwsEndpoint({ ...stepFunctions.operations(), ...bus.operations() });
+  const aws = await startLocalAwsEndpoint({ ...stepFunctions.operations(), ...bus.operations() }, { port: options.servicePorts?.aws });
 
   // The same variables the stack sets on its functions, pointed at the local stand-ins.
   Object.assign(process.env, {

@@ -50,6 +50,8 @@ export async function startHarness(options: {
   config?: BusinessUnitConfig;
   dataDir?: string;
   clock?: VirtualClock;
+  servicePorts?: { dynamodb?: number; ses?: number; aws?: number };
+  keyDir?: string;
   resume?: boolean;
 }): Promise<Harness> {
   const clock = options.clock ?? new VirtualClock({ mode: 'manual', start: new Date(options.start) });
@@ -58,8 +60,9 @@ export async function startHarness(options: {
     port: 0,
     ...(options.dataDir ? { dataDir: options.dataDir } : { inMemory: true }),
     clock,
-    keyDir: mkdtempSync(join(tmpdir(), 'leadflow-keys-')),
+    keyDir: options.keyDir ?? mkdtempSync(join(tmpdir(), 'leadflow-keys-')),
     resume: options.resume,
+    servicePorts: options.servicePorts,
   });
   const opsToken = await local.issuer.issueToken({ role: 'ops', email: 'ops@demo.example.com' });
   const events = new EventBridgeClient({});

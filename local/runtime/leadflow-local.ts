@@ -93,8 +93,8 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
 
   const dynamo = await startEmbeddedDynamoDb(
     options.inMemory
-      ? { inMemory: true }
-      : { dataDir: resolve(options.dataDir ?? join('.leadflow', 'data', config.name)) },
+      ? { inMemory: true, port: options.servicePorts?.dynamodb }
+      : { dataDir: resolve(options.dataDir ?? join('.leadflow', 'data', config.name)), port: options.servicePorts?.dynamodb },
   );
   const tableName = `leadflow-${config.name}`;
   await ensureTable(dynamo.endpoint, tableFromTemplate(synth.template, tableName));

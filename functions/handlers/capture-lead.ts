@@ -39,11 +39,10 @@ async function capture(
   _context?: Context,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const config = unitConfig();
-  const { format, fields } = decodeBody(event, config.capture.maxBodyBytes);
-  const raw = (format === 'form' ? foldFormFields(fields as Record<string, string>) : fields) as Record<
-    string,
-    unknown
-  >;
+  const { fields } = decodeBody(event, config.capture.maxBodyBytes);
+  // Forms post flat names (utm_source, custom[industry]); so does a page that sends its form
+  // as JSON (the demo's "Send as JSON" does), so both are folded into the nested shape.
+  const raw = foldFormFields(fields as Record<string, unknown>);
   const honeypotValue = raw[config.spam.honeypotField];
   delete raw[config.spam.honeypotField];
 

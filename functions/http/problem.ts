@@ -50,7 +50,9 @@ export function problemResponse(problem: HttpProblem, instance?: string): APIGat
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
+    // A bad record key (e.g. a custom field name) says only "Invalid key in record"; the
+    // check that failed on the key says what is wrong with it.
+    message: (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined) ?? issue.message,
   }));
 }
 

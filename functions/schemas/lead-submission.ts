@@ -42,7 +42,14 @@ const formInteger = (min: number, max: number) =>
   z
     .union([z.number(), z.string().trim()])
     .transform((v) => (v === '' ? undefined : typeof v === 'number' ? v : Number(v)))
-    .pipe(z.number().int('must be a whole number').min(min).max(max).optional());
+    .pipe(
+      z
+        .number({ error: 'must be a whole number' })
+        .int('must be a whole number')
+        .min(min, `must be at least ${min}`)
+        .max(max, `must be at most ${max}`)
+        .optional(),
+    );
 
 const utmObject = z
   .object({
@@ -59,11 +66,13 @@ const customFields = z
     z
       .string()
       .regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'custom field names are letters, digits, - and _')
-      .max(FIELD_LIMITS.customKey),
+      .max(FIELD_LIMITS.customKey, `custom field names are at most ${FIELD_LIMITS.customKey} characters`),
     z
       .union([z.string(), z.number(), z.boolean()])
       .transform((v) => String(v).trim())
-      .pipe(z.string().max(FIELD_LIMITS.customValue)),
+      .pipe(
+        z.string().max(FIELD_LIMITS.customValue, `must be at most ${FIELD_LIMITS.customValue} characters`),
+      ),
   )
   .refine((r) => Object.keys(r).length <= FIELD_LIMITS.customFields, {
     message: `at most ${FIELD_LIMITS.customFields} custom fields`,
@@ -97,7 +106,7 @@ export const LeadSubmission = z.object({
   website: z
     .string()
     .trim()
-    .max(FIELD_LIMITS.website)
+    .max(FIELD_LIMITS.website, `must be at most ${FIELD_LIMITS.website} characters`)
     .transform((v) => (v === '' ? undefined : /^https?:\/\//i.test(v) ? v : `https://${v}`))
     .pipe(z.url('must be a web address').optional())
     .optional(),
@@ -154,19 +163,31 @@ export function toProfile(s: LeadSubmission): LeadProfile {
 /**
  * Plain forms post flat names: utm_source=..., custom[industry]=... or custom.industry=...
  * Folds them into the nested shape the schema expects; repeated keys keep the last value.
+ * JSON bodies go through the same folding (a page that serializes its form as JSON sends flat
+ * names too); flat names are merged into a nested `utm`/`custom` object sent alongside.
  */
-export function foldFormFields(fields: Record<string, string>): Record<string, unknown> {
+export function foldFormFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const utm: Record<string, string> = {};
-  const custom: Record<string, string> = {};
+  const utm: Record<string, unknown> = {};
+  const custom: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
+    // JSON.parse makes `__proto__` an own key; assigning it would swap the prototype instead.
+    if (key.includes('__proto__')) continue;
     const utmMatch = /^utm_(source|medium|campaign|term|content)$/.exec(key);
     const customMatch = /^custom(?:\[([^\]]+)\]|\.(.+))$/.exec(key);
     if (utmMatch?.[1]) utm[utmMatch[1]] = value;
     else if (customMatch) custom[customMatch[1] ?? customMatch[2] ?? ''] = value;
     else out[key] = value;
   }
-  if (Object.keys(utm).length > 0) out.utm = utm;
-  if (Object.keys(custom).length > 0) out.custom = custom;
+  const merge = (name: 'utm' | 'custom', flat: Record<string, unknown>) => {
+    if (Object.keys(flat).length === 0) return;
+    const nested = out[name];
+    // A nested value that is not an object stays as sent, so validation reports it.
+    if (nested === undefined) out[name] = flat;
+    else if (typeof nested === 'object' && nested !== null && !Array.isArray(nested))
+      out[name] = { ...nested, ...flat };
+  };
+  merge('utm', utm);
+  merge('custom', custom);
   return out;
 }

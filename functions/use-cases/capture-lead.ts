@@ -6,6 +6,7 @@
  * 4. LeadCaptured is published for new leads, and again for a known lead whose lifecycle never
  *    started (a crash between store and publish must not strand it; the start is idempotent).
  */
+import { createHash } from 'node:crypto';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import { assessSpam, leadIdFor, newLead, resubmission, type SpamSignals } from '../domain/capture.ts';
@@ -67,10 +68,11 @@ export async function captureLead(
       now,
       sourceIp: input.sourceIp,
     });
-    // Same shape as a real lead id so bots learn nothing from the response.
+    // Same shape as a real lead id (24 base64url characters, not hex) so bots learn nothing
+    // from the response.
     return {
       outcome: 'quarantined',
-      leadId: `ld_${id.replaceAll('-', '').slice(0, 24)}`,
+      leadId: `ld_${createHash('sha256').update(id).digest('base64url').slice(0, 24)}`,
       reasons: verdict.reasons,
     };
   }

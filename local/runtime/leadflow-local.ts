@@ -94,7 +94,10 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
   const dynamo = await startEmbeddedDynamoDb(
     options.inMemory
       ? { inMemory: true, port: options.servicePorts?.dynamodb }
-      : { dataDir: resolve(options.dataDir ?? join('.leadflow', 'data', config.name)), port: options.servicePorts?.dynamodb },
+      : {
+          dataDir: resolve(options.dataDir ?? join('.leadflow', 'data', config.name)),
+          port: options.servicePorts?.dynamodb,
+        },
   );
   const tableName = `leadflow-${config.name}`;
   await ensureTable(dynamo.endpoint, tableFromTemplate(synth.template, tableName));
@@ -109,7 +112,10 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     clock,
     `leadflow-${config.name}-lifecycle`,
   );
-  const aws = await startLocalAwsEndpoint({ ...stepFunctions.operations(), ...bus.operations() }, { port: options.servicePorts?.aws });
+  const aws = await startLocalAwsEndpoint(
+    { ...stepFunctions.operations(), ...bus.operations() },
+    { port: options.servicePorts?.aws },
+  );
 
   // The same variables the stack sets on its functions, pointed at the local stand-ins.
   Object.assign(process.env, {
@@ -182,6 +188,9 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
       },
     ],
   });
+
+  await invoker.warm([...new Set(Object.values(synth.functions).map((f) => f.handler))]);
+  clock.anchor();
 
   const resumed: string[] = [];
   if (options.resume !== false) {

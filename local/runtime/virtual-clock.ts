@@ -19,7 +19,7 @@ export class VirtualClock implements Clock {
   private readonly timers: Timer[] = [];
   private seq = 0;
   private manualNow: number;
-  private readonly realStart = Date.now();
+  private realStart = Date.now();
   private busy = 0;
   private idleCheck: NodeJS.Immediate | undefined;
   private readonly idleWaiters: Array<() => void> = [];
@@ -35,6 +35,14 @@ export class VirtualClock implements Clock {
   now(): Date {
     if (this.options.mode === 'manual') return new Date(this.manualNow);
     return new Date(this.manualNow + (Date.now() - this.realStart) * this.speed);
+  }
+
+  /**
+   * Realtime mode: restarts virtual time at `start` from this moment, so the seconds spent
+   * starting up (hours at --clock-speed 3600) do not count.
+   */
+  anchor(): void {
+    this.realStart = Date.now();
   }
 
   /** Runs `fire` when virtual time reaches `at`; returns a cancel function. */

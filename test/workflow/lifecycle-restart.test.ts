@@ -30,8 +30,17 @@ it('resumes open leads after a restart without repeating alerts', async () => {
   const servicePorts = { dynamodb: await freePort(), ses: await freePort(), aws: await freePort() };
 
   running = await startHarness({ start: '2026-03-23T09:00:00Z', dataDir, keyDir, servicePorts });
-  const leadId = await running.captureLead({ email: 'restart@kern.example', company: 'Kern KG', country: 'DE', intent: 'contact-sales' });
-  const nurtured = await running.captureLead({ email: 'later@kern.example', country: 'DE', intent: 'content' });
+  const leadId = await running.captureLead({
+    email: 'restart@kern.example',
+    company: 'Kern KG',
+    country: 'DE',
+    intent: 'contact-sales',
+  });
+  const nurtured = await running.captureLead({
+    email: 'later@kern.example',
+    country: 'DE',
+    intent: 'content',
+  });
   await running.runUntil('2026-03-23T09:46:00Z'); // reminder sent at 10:45 local
   const reminders = async () => (await running!.emails()).filter((m) => m.subject.startsWith('Reminder'));
   expect(await reminders()).toHaveLength(1);
@@ -43,9 +52,20 @@ it('resumes open leads after a restart without repeating alerts', async () => {
   await running.runUntil('2026-03-23T10:01:00Z'); // breach at 11:00 local
   const lead = await running.getLead(leadId);
   expect(lead.sla.breachedAt).toBe('2026-03-23T10:00:00.000Z');
-  expect(running.path(leadId).slice(0, 6)).toEqual(['StartOrResume', 'Resume', 'ResumeAt', 'AwaitFirstTouch', 'FirstTouchOverdue', 'Reassign?']);
+  expect(running.path(leadId).slice(0, 6)).toEqual([
+    'StartOrResume',
+    'Resume',
+    'ResumeAt',
+    'AwaitFirstTouch',
+    'FirstTouchOverdue',
+    'Reassign?',
+  ]);
   expect(running.path(nurtured).slice(0, 4)).toEqual(['StartOrResume', 'Resume', 'ResumeAt', 'Nurture']);
   expect(await reminders()).toHaveLength(1);
-  expect((await running.emails()).filter((m) => m.subject.startsWith('SLA breached') && m.to.includes('anna@demo.example.com'))).toHaveLength(1);
+  expect(
+    (await running.emails()).filter(
+      (m) => m.subject.startsWith('SLA breached') && m.to.includes('anna@demo.example.com'),
+    ),
+  ).toHaveLength(1);
   expect(lead.timeline.filter((e) => e.type === 'reminder')).toHaveLength(1);
 });

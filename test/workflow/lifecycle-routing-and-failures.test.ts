@@ -36,7 +36,12 @@ beforeAll(async () => {
               ...team,
               members: [
                 // Ben is first in the rotation but away, so every lead in his absence skips him.
-                { id: 'ben', name: 'Ben Vogel', email: 'ben@demo.example.com', outOfOffice: [{ from: '2026-03-02', to: '2026-03-13', note: 'Skiing' }] },
+                {
+                  id: 'ben',
+                  name: 'Ben Vogel',
+                  email: 'ben@demo.example.com',
+                  outOfOffice: [{ from: '2026-03-02', to: '2026-03-13', note: 'Skiing' }],
+                },
                 { id: 'anna', name: 'Anna Becker', email: 'anna@demo.example.com', capacity: 1 },
               ],
             },
@@ -51,15 +56,24 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const hot = (email: string, country = 'DE') => ({ email, firstName: 'Jo', company: 'Jo Inc', country, intent: 'contact-sales' });
-const timelineSummaries = async (leadId: string) => (await h.getLead(leadId)).timeline.map((e) => (e as { summary?: string }).summary ?? '');
+const hot = (email: string, country = 'DE') => ({
+  email,
+  firstName: 'Jo',
+  company: 'Jo Inc',
+  country,
+  intent: 'contact-sales',
+});
+const timelineSummaries = async (leadId: string) =>
+  (await h.getLead(leadId)).timeline.map((e) => (e as { summary?: string }).summary ?? '');
 
 describe('routing', () => {
   it('skips the out-of-office rep, and the March DST switch in New York moves the deadline correctly', async () => {
     const leadId = await h.captureLead(hot('first@jo.example'));
     const lead = await h.getLead(leadId);
     expect(lead.owner?.repId).toBe('anna');
-    expect((await timelineSummaries(leadId)).find((s) => s.startsWith('Assigned'))).toMatch(/ben: out-of-office/);
+    expect((await timelineSummaries(leadId)).find((s) => s.startsWith('Assigned'))).toMatch(
+      /ben: out-of-office/,
+    );
     // Fri 16:30 EST + 30 min, then Mon 09:00 EDT + 30 min = Mon 09:30 EDT (13:30Z).
     expect(lead.followUpDueAt).toBe('2026-03-09T13:30:00.000Z');
   });
@@ -68,14 +82,20 @@ describe('routing', () => {
     const leadId = await h.captureLead(hot('second@jo.example'));
     const lead = await h.getLead(leadId);
     expect(lead.owner).toMatchObject({ fallback: true, email: 'sales-queue@demo.example.com' });
-    expect((await timelineSummaries(leadId)).find((s) => s.startsWith('Assigned'))).toMatch(/fallback.*anna: at-capacity.*ben: out-of-office|fallback.*ben: out-of-office.*anna: at-capacity/);
-    expect((await h.emails()).filter((m) => m.to.includes('sales-queue@demo.example.com')).map((m) => m.subject)).toEqual([
-      expect.stringMatching(/^New lead for you: Jo \(Jo Inc\)/),
-    ]);
+    expect((await timelineSummaries(leadId)).find((s) => s.startsWith('Assigned'))).toMatch(
+      /fallback.*anna: at-capacity.*ben: out-of-office|fallback.*ben: out-of-office.*anna: at-capacity/,
+    );
+    expect(
+      (await h.emails()).filter((m) => m.to.includes('sales-queue@demo.example.com')).map((m) => m.subject),
+    ).toEqual([expect.stringMatching(/^New lead for you: Jo \(Jo Inc\)/)]);
   });
 
   it('frees capacity when a lead closes, so the next lead goes to the rep again', async () => {
-    const first = h.local.bus.log.find((e) => e['detail-type'] === 'LeadAssigned' && (e.detail.data as { owner: { repId?: string } }).owner.repId === 'anna');
+    const first = h.local.bus.log.find(
+      (e) =>
+        e['detail-type'] === 'LeadAssigned' &&
+        (e.detail.data as { owner: { repId?: string } }).owner.repId === 'anna',
+    );
     const leadId = String(first?.detail.leadId);
     await h.activity('LeadAccepted', { leadId });
     await h.activity('OutcomeRecorded', { leadId, result: 'lost', reason: 'Chose a competitor' });
@@ -95,7 +115,13 @@ describe('failures', () => {
     const leadId = await h.captureLead(hot('retry@jo.example', 'US'));
     const execution = h.local.stepFunctions.execution(leadId)!;
     expect(execution.retries).toEqual(['Score']);
-    expect(execution.path.slice(0, 5)).toEqual(['StartOrResume', 'Score', 'Qualify', 'Qualified?', 'HandOff']);
+    expect(execution.path.slice(0, 5)).toEqual([
+      'StartOrResume',
+      'Score',
+      'Qualify',
+      'Qualified?',
+      'HandOff',
+    ]);
     expect((await h.getLead(leadId)).stage).toBe('assigned');
   });
 
@@ -114,15 +140,23 @@ describe('failures', () => {
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('failed');
     expect(lead.timeline.at(-1)?.type).toBe('failed');
-    const alert = (await h.emails()).find((m) => m.to.includes('ops@demo.example.com') && m.subject.includes(leadId));
+    const alert = (await h.emails()).find(
+      (m) => m.to.includes('ops@demo.example.com') && m.subject.includes(leadId),
+    );
     expect(alert?.text).toMatch(/ServiceUnavailable: Table is unavailable/);
-    expect(h.local.bus.log.some((e) => e['detail-type'] === 'LifecycleFailed' && e.detail.leadId === leadId)).toBe(true);
+    expect(
+      h.local.bus.log.some((e) => e['detail-type'] === 'LifecycleFailed' && e.detail.leadId === leadId),
+    ).toBe(true);
   });
 });
 
 describe('long nurture and history', () => {
   it('nurtures a lead for a year with weekly callback waits, far below the 25,000-event history limit', async () => {
-    const leadId = await h.captureLead({ email: 'patient@slow.example', country: 'US', intent: 'newsletter' });
+    const leadId = await h.captureLead({
+      email: 'patient@slow.example',
+      country: 'US',
+      intent: 'newsletter',
+    });
     const started = h.clock.now().getTime();
     await h.runUntil(new Date(started + 366 * 86_400_000));
     const execution = h.local.stepFunctions.execution(leadId)!;
@@ -132,7 +166,9 @@ describe('long nurture and history', () => {
     expect(checks).toBe(53); // 52 weekly wake-ups plus the last partial week
     // On AWS a Task state writes ~6 history events (entered, scheduled, started, submitted,
     // succeeded, exited) and a Choice 2; the whole year is a few hundred events.
-    const tasks = execution.path.filter((s) => !s.endsWith('?') && s !== 'StartOrResume' && s !== 'Done').length;
+    const tasks = execution.path.filter(
+      (s) => !s.endsWith('?') && s !== 'StartOrResume' && s !== 'Done',
+    ).length;
     const historyEvents = tasks * 6 + (execution.path.length - tasks) * 2 + 2;
     expect(historyEvents).toBeLessThan(1_000);
   });

@@ -10,7 +10,7 @@ import {
   type LeadflowEventData,
   type LeadflowEventName,
 } from '../events/catalog.ts';
-import { eventBridgeClient } from './aws-clients.ts';
+import { eventBridgeClient } from './clients/eventbridge.ts';
 
 export interface PublishedEvent<N extends LeadflowEventName = LeadflowEventName> {
   name: N;

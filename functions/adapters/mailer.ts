@@ -1,7 +1,7 @@
 /** Sends plain-text notification emails through SES (v1 API). */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import type { EmailMessage } from '../domain/notifications.ts';
-import { sesClient } from './aws-clients.ts';
+import { sesClient } from './clients/ses.ts';
 
 export class Mailer {
   constructor(private readonly sender: string) {}

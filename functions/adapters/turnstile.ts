@@ -2,9 +2,7 @@
  * Cloudflare Turnstile server-side verification. The secret is read once per cold start
  * (SSM SecureString on AWS, an environment variable locally).
  */
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
-import { ssmClient } from './aws-clients.ts';
 
 type TurnstileConfig = NonNullable<BusinessUnitConfig['spam']['turnstile']>;
 
@@ -16,7 +14,9 @@ async function readSecret(config: TurnstileConfig): Promise<string> {
     if (!value) throw new Error(`Turnstile secret env var ${config.secret.name} is not set`);
     return value;
   }
-  const result = await ssmClient().send(
+  // Loaded on first use: units without Turnstile (or with an env secret) never pay for the SSM client.
+  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+  const result = await new SSMClient({}).send(
     new GetParameterCommand({ Name: config.secret.name, WithDecryption: true }),
   );
   const value = result.Parameter?.Value;

@@ -10,7 +10,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { sfnClient } from './aws-clients.ts';
+import { sfnClient } from './clients/sfn.ts';
 
 export async function completeWait(
   token: string,

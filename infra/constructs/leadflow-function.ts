@@ -54,6 +54,12 @@ export function leadflowBundling(config: BusinessUnitConfig): BundlingOptions {
     minify: true,
     sourceMap: true,
     mainFields: ['module', 'main'],
+    // Bundle the SDK: a pinned, tree-shaken client initialises faster than the runtime's copy
+    // and behaves exactly as tested here.
+    bundleAwsSDK: true,
+    // Except the SSM client (220 KB, read once and only by units whose Turnstile secret is in
+    // SSM): the Lambda runtime's own SDK serves that lazy import, keeping every cold start lean.
+    externalModules: ['@aws-sdk/client-ssm'],
     // Bundled CommonJS dependencies may still call require(); ESM has none, so provide one.
     banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
     define: { [UNIT_CONFIG_DEFINE]: JSON.stringify(JSON.stringify(config)) },

@@ -179,6 +179,29 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
         },
       },
       {
+        // Stands in for a sales tool or marketing automation putting activity on the bus.
+        method: 'POST',
+        path: '/_local/events',
+        respond: async (req, res) => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of req) chunks.push(chunk as Buffer);
+          let body: { source?: string; detailType?: string; detail?: unknown };
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+          } catch {
+            body = {};
+          }
+          const result = bus.put({
+            Source: body.source,
+            DetailType: body.detailType,
+            Detail: JSON.stringify(body.detail ?? null),
+            EventBusName: busName,
+          });
+          res.writeHead(result.ErrorCode ? 400 : 202, { 'content-type': 'application/json' });
+          res.end(json(result));
+        },
+      },
+      {
         method: 'GET',
         path: '/_local/executions',
         respond: (_req, res) => {

@@ -129,6 +129,8 @@ export interface Lead {
       escalationLevel: number;
       reassignments: number;
     };
+    /** How many times the lead was handed to an owner (keys its alerts and events). */
+    handoffs?: number;
     /** Reps who already had this lead and let it breach: never routed to them again. */
     excludedRepIds?: string[];
   };

@@ -373,11 +373,18 @@ export class LifecycleSteps {
     const lead = await this.load(input.leadId);
     const reassigning = input.previous?.decision === 'reassign';
     if (lead.stage === 'assigned' && lead.sla?.ladder && !reassigning) {
-      // A retried hand-off that already went through: keep the assignment.
+      // A retried hand-off that already went through: keep the assignment (and make sure the
+      // rep heard about it, in case the first attempt failed right after assigning).
+      await this.notifyOnce(lead, `assigned-${lead.sla.handoffs ?? 0}`, {
+        kind: 'assigned',
+        audiences: ['rep'],
+        now,
+      });
       const plan = nextFirstTouchStep(lead.sla.ladder, now, this.config.sla, this.calendarFor(lead.owner));
       return { decision: 'assigned', timeoutSeconds: 'timeoutSeconds' in plan ? plan.timeoutSeconds : 1 };
     }
     const previousOwner = reassigning ? lead.owner : undefined;
+    const handoffs = (lead.sla?.handoffs ?? 0) + 1;
     const excluded = [
       ...(lead.sla?.excludedRepIds ?? []),
       ...(previousOwner?.repId ? [previousOwner.repId] : []),
@@ -407,6 +414,7 @@ export class LifecycleSteps {
           'sla.ladder': plan.state,
           'sla.escalationLevel': 0,
           'sla.reassignments': reassignments,
+          'sla.handoffs': handoffs,
           'sla.excludedRepIds': excluded,
           'sla.breachedAt': undefined,
         },
@@ -425,7 +433,7 @@ export class LifecycleSteps {
       {
         name: 'LeadAssigned',
         leadId: lead.leadId,
-        eventId: `${lead.leadId}:assigned:${reassignments}`,
+        eventId: `${lead.leadId}:assigned:${handoffs}`,
         data: { owner: ownerRef(owner), followUpDueAt: plan.followUpDueAt, ruleId },
       },
     ];
@@ -433,18 +441,18 @@ export class LifecycleSteps {
       events.push({
         name: 'LeadReassigned',
         leadId: lead.leadId,
-        eventId: `${lead.leadId}:reassigned:${reassignments}`,
+        eventId: `${lead.leadId}:reassigned:${handoffs}`,
         data: { from: ownerRef(previousOwner), to: ownerRef(owner), reassignments },
       });
     }
     await this.publish(events, now);
-    await this.notifyOnce(assignedLead, `assigned-${reassignments}`, {
+    await this.notifyOnce(assignedLead, `assigned-${handoffs}`, {
       kind: 'assigned',
       audiences: ['rep'],
       now,
     });
     if (previousOwner) {
-      await this.notifyOnce({ ...assignedLead }, `reassigned-away-${reassignments}`, {
+      await this.notifyOnce({ ...assignedLead }, `reassigned-away-${handoffs}`, {
         kind: 'reassigned-away',
         audiences: ['manager'],
         now,
@@ -520,7 +528,8 @@ export class LifecycleSteps {
     const calendar = this.calendarFor(lead.owner);
     const step = nextFirstTouchStep(ladder, now, this.config.sla, calendar);
     const waited = businessMinutesBetween(new Date(ladder.assignedAt), now, calendar);
-    const rung = `${ladder.reassignments}`;
+    // Markers and event ids are per hand-off: a recycled lead handed off again gets a fresh ladder.
+    const rung = `${lead.sla?.handoffs ?? 0}`;
     switch (step.decision) {
       case 'wait':
         return { decision: 'wait', timeoutSeconds: step.timeoutSeconds };

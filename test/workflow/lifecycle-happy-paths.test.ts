@@ -152,6 +152,9 @@ describe('nurture', () => {
     // 90 days of nurture at one check per 7 days: 13 checks, no polling.
     expect(checks).toBe(13);
     expect(h.path(leadId).slice(-3)).toEqual(['NurtureDone?', 'Disqualify', 'Done']);
+    expect(lead.timeline.map((e) => e.type)).toEqual(['captured', 'scored', 'nurturing', 'disqualified']);
+    // Marketing's lead: sales is never mailed about it.
+    expect((await h.emails()).filter((m) => m.text?.includes('quiet@sleepy.example'))).toEqual([]);
   });
 });
 
@@ -188,5 +191,24 @@ describe('reject and recycle', () => {
       .filter((e) => e.detail.leadId === leadId && e.source === 'leadflow')
       .map((e) => e['detail-type']);
     expect(types).toEqual(expect.arrayContaining(['LeadRejected', 'LeadRecycled', 'LeadNurtured']));
+    expect(lead.timeline.map((e) => e.type)).toEqual([
+      'captured',
+      'scored',
+      'qualified',
+      'assigned',
+      'touch',
+      'rejection',
+      'recycled',
+      'nurturing',
+      'engagement',
+      'rescored',
+      'qualified',
+      'assigned',
+    ]);
+    // Both hand-offs notify the owner: a recycled lead is news again.
+    const mails = (await h.emails()).filter(
+      (m) => m.text?.includes('rita@acme.example') && m.subject.startsWith('New lead'),
+    );
+    expect(mails).toHaveLength(2);
   });
 });

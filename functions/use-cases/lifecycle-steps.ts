@@ -22,6 +22,7 @@ import {
   outcomePlan,
   timeoutSecondsUntil,
 } from '../domain/sla-policy.ts';
+import { ownerRef, timelineEntry } from '../domain/timeline.ts';
 import { capWait } from '../domain/wait-limits.ts';
 
 export interface LifecycleDependencies {
@@ -75,19 +76,6 @@ export type StepResult = { decision: string; timeoutSeconds?: number; [key: stri
 export class LeadNotFoundError extends Error {
   override name = 'LeadNotFoundError';
 }
-
-const entry = (at: Date, type: string, summary: string, data?: Record<string, unknown>): TimelineEntry => ({
-  at: at.toISOString(),
-  type,
-  summary,
-  ...(data ? { data } : {}),
-});
-
-const ownerRef = (owner: Owner | undefined) => ({
-  repId: owner?.repId,
-  teamId: owner?.teamId,
-  fallback: owner?.fallback,
-});
 
 export class LifecycleSteps {
   constructor(private readonly deps: LifecycleDependencies) {}
@@ -185,9 +173,14 @@ export class LifecycleSteps {
       {
         set: { score, lifecycleStartedAt: lead.lifecycleStartedAt ?? now.toISOString() },
         timeline: [
-          entry(now, 'scored', `Scored ${score.total} (fit ${score.fit}, engagement ${score.engagement})`, {
-            breakdown: score.breakdown,
-          }),
+          timelineEntry(
+            now,
+            'scored',
+            `Scored ${score.total} (fit ${score.fit}, engagement ${score.engagement})`,
+            {
+              breakdown: score.breakdown,
+            },
+          ),
         ],
       },
       now,
@@ -217,7 +210,7 @@ export class LifecycleSteps {
         lead.leadId,
         {
           stage: 'qualified',
-          timeline: [entry(now, 'qualified', `Sales-qualified: ${qualification.reasons.join('; ')}`)],
+          timeline: [timelineEntry(now, 'qualified', `Sales-qualified: ${qualification.reasons.join('; ')}`)],
         },
         now,
       );
@@ -258,7 +251,7 @@ export class LifecycleSteps {
       {
         stage: 'nurturing',
         set: { 'sla.nurtureStartedAt': now.toISOString(), 'sla.nurtureUntil': until },
-        timeline: [entry(now, 'nurturing', summary)],
+        timeline: [timelineEntry(now, 'nurturing', summary)],
       },
       now,
     );
@@ -315,12 +308,13 @@ export class LifecycleSteps {
     );
     const woken = input.previous?.decision === 'engaged';
     const change: LeadChange = { set: { score } };
-    if (woken) change.timeline = [entry(now, 'rescored', `Re-scored after engagement: ${score.total}`)];
+    if (woken)
+      change.timeline = [timelineEntry(now, 'rescored', `Re-scored after engagement: ${score.total}`)];
     if (verdict.decision === 'qualified') {
       change.stage = 'qualified';
       change.timeline = [
         ...(change.timeline ?? []),
-        entry(
+        timelineEntry(
           now,
           'qualified',
           `Sales-qualified while nurtured: ${qualification.decision === 'sql' ? qualification.reasons.join('; ') : ''}`,
@@ -419,7 +413,7 @@ export class LifecycleSteps {
           'sla.breachedAt': undefined,
         },
         timeline: [
-          entry(
+          timelineEntry(
             now,
             reassigning ? 'reassigned' : 'assigned',
             `${reassigning ? 'Reassigned' : 'Assigned'} to ${owner.name}${owner.fallback ? ' (fallback: no eligible rep)' : ''} in team ${teamId}${ruleId ? ` by rule ${ruleId}` : ''}; first touch due ${plan.followUpDueAt}${skippedNote}`,
@@ -539,7 +533,7 @@ export class LifecycleSteps {
           {
             set: { 'sla.ladder': step.state },
             timeline: [
-              entry(
+              timelineEntry(
                 now,
                 'reminder',
                 `Reminder sent to ${lead.owner?.name}: first touch due ${ladder.followUpDueAt}`,
@@ -573,7 +567,7 @@ export class LifecycleSteps {
           {
             set: { 'sla.ladder': step.state, 'sla.breachedAt': now.toISOString(), 'sla.escalationLevel': 0 },
             timeline: [
-              entry(
+              timelineEntry(
                 now,
                 'breached',
                 `First-touch SLA breached after ${waited} business minutes (SLA ${this.config.sla.firstTouchMinutes})`,
@@ -613,7 +607,11 @@ export class LifecycleSteps {
           {
             set: { 'sla.ladder': step.state, 'sla.escalationLevel': level },
             timeline: [
-              entry(now, 'escalated', `Escalation level ${level}: notified ${step.notify.join(', ')}`),
+              timelineEntry(
+                now,
+                'escalated',
+                `Escalation level ${level}: notified ${step.notify.join(', ')}`,
+              ),
             ],
           },
           now,
@@ -645,7 +643,11 @@ export class LifecycleSteps {
         if (lead.owner?.fallback) return { decision: 'wait', timeoutSeconds: 30 * 86_400 };
         const updated = await this.deps.leads.transition(
           lead.leadId,
-          { timeline: [entry(now, 'given-up', 'Never contacted: moving the lead to the fallback queue')] },
+          {
+            timeline: [
+              timelineEntry(now, 'given-up', 'Never contacted: moving the lead to the fallback queue'),
+            ],
+          },
           now,
         );
         await this.notifyOnce(updated, `give-up-${rung}`, {
@@ -676,7 +678,7 @@ export class LifecycleSteps {
       lead.leadId,
       {
         timeline: [
-          entry(
+          timelineEntry(
             now,
             `${kind}-overdue`,
             `${kind === 'decision' ? 'Accept/reject' : 'Outcome'} overdue since ${dueAt ?? 'n/a'}; manager alerted`,
@@ -712,7 +714,7 @@ export class LifecycleSteps {
         stage: 'recycled',
         set: rejected ? { rejection: { reason, at: now.toISOString(), by: lead.owner?.email } } : {},
         timeline: [
-          entry(
+          timelineEntry(
             now,
             'recycled',
             rejected
@@ -754,7 +756,7 @@ export class LifecycleSteps {
     }
     await this.deps.leads.transition(
       lead.leadId,
-      { stage: 'disqualified', timeline: [entry(now, 'disqualified', `Disqualified: ${reason}`)] },
+      { stage: 'disqualified', timeline: [timelineEntry(now, 'disqualified', `Disqualified: ${reason}`)] },
       now,
     );
     await this.publish(
@@ -783,7 +785,7 @@ export class LifecycleSteps {
       {
         stage: result,
         set: { outcome: { result, at: now.toISOString(), ...(reason ? { reason } : {}) } },
-        timeline: [entry(now, result, `Closed ${result}${reason ? `: ${reason}` : ''}`)],
+        timeline: [timelineEntry(now, result, `Closed ${result}${reason ? `: ${reason}` : ''}`)],
       },
       now,
     );
@@ -811,7 +813,7 @@ export class LifecycleSteps {
       {
         stage: 'failed',
         set: { failure: { at: now.toISOString(), error, stage: lead.stage } },
-        timeline: [entry(now, 'failed', `Lifecycle step failed in stage ${lead.stage}: ${error}`)],
+        timeline: [timelineEntry(now, 'failed', `Lifecycle step failed in stage ${lead.stage}: ${error}`)],
       },
       now,
     );

@@ -12,6 +12,7 @@ import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import type { LeadChange, StoredWait } from '../adapters/lead-store.ts';
 import type { Clock, Lead, Owner, TimelineEntry } from '../domain/lead.ts';
 import { acceptancePlan, outcomePlan, touchSatisfiesSla } from '../domain/sla-policy.ts';
+import { ownerRef, timelineEntry } from '../domain/timeline.ts';
 import { capWait } from '../domain/wait-limits.ts';
 import type { ActivityEvent, ActivityEventName } from '../events/catalog.ts';
 
@@ -39,19 +40,6 @@ type Completion = { kind: WaitKind; output: Record<string, unknown> };
 export type ActivityOutcome =
   | { status: 'ignored'; reason: string }
   | { status: 'recorded'; completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> };
-
-const entry = (at: Date, type: string, summary: string, data?: Record<string, unknown>): TimelineEntry => ({
-  at: at.toISOString(),
-  type,
-  summary,
-  ...(data ? { data } : {}),
-});
-
-const ownerRef = (owner: Owner | undefined) => ({
-  repId: owner?.repId,
-  teamId: owner?.teamId,
-  fallback: owner?.fallback,
-});
 
 export async function recordActivity<N extends ActivityEventName>(
   deps: ActivityDependencies,
@@ -94,9 +82,14 @@ export async function recordActivity<N extends ActivityEventName>(
       const a = activity as ActivityEvent<'TouchLogged'>;
       change = touch();
       change.timeline = [
-        entry(now, 'touch', `Touch logged (${a.channel}) by ${a.repEmail ?? lead.owner?.email ?? 'sales'}`, {
-          at: at.toISOString(),
-        }),
+        timelineEntry(
+          now,
+          'touch',
+          `Touch logged (${a.channel}) by ${a.repEmail ?? lead.owner?.email ?? 'sales'}`,
+          {
+            at: at.toISOString(),
+          },
+        ),
       ];
       break;
     }
@@ -110,7 +103,7 @@ export async function recordActivity<N extends ActivityEventName>(
         'sla.acceptedAt': now.toISOString(),
         'sla.outcomeDueAt': plan.outcomeDueAt,
       });
-      change.timeline = [entry(now, 'accepted', `Accepted by ${lead.owner?.name ?? 'sales'}`)];
+      change.timeline = [timelineEntry(now, 'accepted', `Accepted by ${lead.owner?.name ?? 'sales'}`)];
       if (lead.stage === 'assigned')
         completions.push({ kind: 'first-touch', output: { decision: 'touched', timeoutSeconds: 1 } });
       completions.push({
@@ -130,7 +123,7 @@ export async function recordActivity<N extends ActivityEventName>(
         return { status: 'ignored', reason: `cannot reject a lead in stage ${lead.stage}` };
       const reason = (activity as ActivityEvent<'LeadRejected'>).reason;
       change = {
-        timeline: [entry(now, 'rejection', `Rejected by ${lead.owner?.name ?? 'sales'}: ${reason}`)],
+        timeline: [timelineEntry(now, 'rejection', `Rejected by ${lead.owner?.name ?? 'sales'}: ${reason}`)],
       };
       if (lead.stage === 'assigned')
         completions.push({ kind: 'first-touch', output: { decision: 'touched', timeoutSeconds: 1 } });
@@ -143,7 +136,11 @@ export async function recordActivity<N extends ActivityEventName>(
         return { status: 'ignored', reason: `an outcome needs an accepted lead, not stage ${lead.stage}` };
       change = {
         timeline: [
-          entry(now, 'outcome-logged', `Outcome logged: ${a.result}${a.reason ? ` (${a.reason})` : ''}`),
+          timelineEntry(
+            now,
+            'outcome-logged',
+            `Outcome logged: ${a.result}${a.reason ? ` (${a.reason})` : ''}`,
+          ),
         ],
       };
       completions.push({
@@ -156,7 +153,7 @@ export async function recordActivity<N extends ActivityEventName>(
       const a = activity as ActivityEvent<'EngagementRecorded'>;
       change = {
         set: { engagements: [...(lead.engagements ?? []), { type: a.type, at: at.toISOString() }] },
-        timeline: [entry(now, 'engagement', `Engagement: ${a.type}`)],
+        timeline: [timelineEntry(now, 'engagement', `Engagement: ${a.type}`)],
       };
       const points =
         deps.config.scoring.engagementPoints[a.type as keyof typeof deps.config.scoring.engagementPoints] ??

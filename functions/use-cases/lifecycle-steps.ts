@@ -8,9 +8,8 @@ import type { BusinessCalendar, BusinessUnitConfig } from '../../config/schema.t
 import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import type { LeadChange, StoredWait } from '../adapters/lead-store.ts';
 import { businessMinutesBetween } from '../domain/business-hours.ts';
-import type { Clock, Lead, Owner, TimelineEntry } from '../domain/lead.ts';
-import type { EmailMessage } from '../domain/notifications.ts';
-import { composeNotification, type NotificationFacts } from '../domain/notifications.ts';
+import type { Clock, Lead, Owner } from '../domain/lead.ts';
+import { composeNotification, type EmailMessage, type NotificationFacts } from '../domain/notifications.ts';
 import { calendarForOwner } from '../domain/owner-calendar.ts';
 import { nurtureDecision, qualifyLead } from '../domain/qualification.ts';
 import { routeLead, selectTeam } from '../domain/routing.ts';

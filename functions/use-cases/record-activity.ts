@@ -10,7 +10,7 @@ import type { BusinessUnitConfig } from '../../config/schema.ts';
 import type { WaitKind } from '../../workflows/lifecycle-contract.ts';
 import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import type { LeadChange, StoredWait } from '../adapters/lead-store.ts';
-import type { Clock, Lead, Owner, TimelineEntry } from '../domain/lead.ts';
+import type { Clock, Lead, Owner } from '../domain/lead.ts';
 import { acceptancePlan, outcomePlan, touchSatisfiesSla } from '../domain/sla-policy.ts';
 import { ownerRef, timelineEntry } from '../domain/timeline.ts';
 import { capWait } from '../domain/wait-limits.ts';

@@ -90,7 +90,6 @@ export class LeadStore {
     engagement: EngagementRecord,
   ): Promise<Lead> {
     const names: Record<string, string> = {
-      '#profile': 'profile',
       '#timeline': 'timeline',
       '#engagements': 'engagements',
     };
@@ -108,6 +107,8 @@ export class LeadStore {
     ];
     Object.entries(profile).forEach(([field, value], i) => {
       if (field === 'email' || value === undefined) return;
+      // Named only when used: DynamoDB rejects unused expression attribute names.
+      names['#profile'] = 'profile';
       names[`#f${i}`] = field;
       values[`:f${i}`] = value;
       sets.push(`#profile.#f${i} = if_not_exists(#profile.#f${i}, :f${i})`);

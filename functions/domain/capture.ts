@@ -33,7 +33,8 @@ export function assessSpam(signals: SpamSignals, spam: BusinessUnitConfig['spam'
   if (signals.honeypotValue && signals.honeypotValue.trim() !== '') reasons.push('honeypot-filled');
   if (signals.formRenderedAt !== undefined) {
     const filledInMs = now.getTime() - signals.formRenderedAt;
-    if (filledInMs < spam.minFillSeconds * 1000) reasons.push('filled-too-fast');
+    // A timestamp from the future is a visitor's clock running fast, not a bot's speed.
+    if (filledInMs >= 0 && filledInMs < spam.minFillSeconds * 1000) reasons.push('filled-too-fast');
   }
   if (spam.turnstile) {
     if (!signals.turnstile) reasons.push('turnstile-missing');

@@ -72,6 +72,15 @@ export interface StepInput {
 
 export type StepResult = { decision: string; timeoutSeconds?: number; [key: string]: unknown };
 
+/**
+ * Concurrent hand-offs into one team race for its rotation cursor. Losers re-read and retry
+ * after a random pause that grows with each attempt (full jitter), so a burst of leads spreads
+ * out instead of colliding again in lock-step.
+ */
+const MAX_ROUTING_ATTEMPTS = 30;
+const contentionPause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+
 export class LeadNotFoundError extends Error {
   override name = 'LeadNotFoundError';
 }
@@ -457,50 +466,45 @@ export class LifecycleSteps {
 
   private async assignOwner(lead: Lead, now: Date, excludeRepIds: string[], forceFallback: boolean) {
     const routing = this.config.routing;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const teamId = forceFallback ? routing.defaultTeam : undefined;
-      const candidateTeam = routing.teams.find(
-        (t) => t.id === (teamId ?? selectTeam(lead.profile, routing).team.id),
-      )!;
-      const snapshot = await this.deps.routing.snapshot(
-        candidateTeam.id,
-        candidateTeam.members.map((m) => m.id),
+    if (forceFallback) {
+      const team = routing.teams.find((t) => t.id === routing.defaultTeam)!;
+      const owner: Owner = {
+        ...routing.fallback,
+        fallback: true,
+        teamId: team.id,
+        managerEmail: team.manager.email,
+      };
+      return { owner, teamId: team.id, ruleId: undefined, skipped: [] };
+    }
+    const { team } = selectTeam(lead.profile, routing);
+    const repIds = team.members.map((m) => m.id);
+    for (let attempt = 0; attempt < MAX_ROUTING_ATTEMPTS; attempt++) {
+      if (attempt > 0) await contentionPause(attempt);
+      const snapshot = await this.deps.routing.snapshot(team.id, repIds);
+      const decision = routeLead(
+        {
+          profile: lead.profile,
+          now,
+          openLeadsByRep: snapshot.openLeadsByRep,
+          rotation: { [team.id]: snapshot.cursor },
+          excludeRepIds,
+        },
+        routing,
+        this.config.calendar,
       );
-      const decision = forceFallback
-        ? ({
-            decision: 'fallback',
-            owner: {
-              ...routing.fallback,
-              fallback: true,
-              teamId: candidateTeam.id,
-              managerEmail: candidateTeam.manager.email,
-            },
-            teamId: candidateTeam.id,
-            skipped: [],
-          } as const)
-        : routeLead(
-            {
-              profile: lead.profile,
-              now,
-              openLeadsByRep: snapshot.openLeadsByRep,
-              rotation: { [candidateTeam.id]: snapshot.cursor },
-              excludeRepIds,
-            },
-            routing,
-            this.config.calendar,
-          );
       if (decision.decision === 'fallback') {
         return {
           owner: decision.owner,
           teamId: decision.teamId,
-          ruleId: 'ruleId' in decision ? decision.ruleId : undefined,
+          ruleId: decision.ruleId,
           skipped: decision.skipped,
         };
       }
       // Another hand-off moved the rotation since our snapshot: route again from the new cursor.
       if (!(await this.deps.routing.advanceCursor(decision.teamId, snapshot.cursor, decision.nextCursor)))
         continue;
-      const member = candidateTeam.members.find((m) => m.id === decision.owner.repId);
+      const member = team.members.find((m) => m.id === decision.owner.repId);
+      // The rep filled up meanwhile: the cursor moved on, so the next round picks someone else.
       if (member && !(await this.deps.routing.reserve(member.id, member.capacity))) continue;
       return {
         owner: decision.owner,

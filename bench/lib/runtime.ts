@@ -1,0 +1,331 @@
+/**
+ * The local runtime as the benchmarks drive it: in memory, manual virtual clock starting
+ * Monday 23 March 2026 09:00Z (10:00 in Berlin), traffic the way clients send it (HTTP capture,
+ * EventBridge PutEvents activity), and meters for Lambda invocations and DynamoDB requests.
+ *
+ * Meters attribute work to the handler that did it: every invocation runs inside an
+ * AsyncLocalStorage scope naming the handler, and a middleware on the shared DynamoDB client
+ * (the one every adapter and the idempotency layer use) reads that scope for each request.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { loadBusinessUnitConfig } from '../../config/load.ts';
+import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { dynamoDbClient } from '../../functions/adapters/aws-clients.ts';
+import { type LeadflowLocal, startLeadflowLocal } from '../../local/runtime/leadflow-local.ts';
+import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
+import { MARKETING_SOURCE, SALES_SOURCE } from '../../workflows/event-routes.ts';
+
+/** Monday 23 March 2026, 10:00 in Berlin (CET): inside business hours, before the DST switch. */
+export const BENCH_START = '2026-03-23T09:00:00Z';
+
+/** AWS list prices used for the cost figures (us-east-1 style, per unit). */
+export const PRICES = {
+  stepFunctionsTransition: 0.025 / 1000,
+  lambdaRequest: 0.2 / 1_000_000,
+  dynamoDbWru: 1.25 / 1_000_000,
+  dynamoDbRru: 0.25 / 1_000_000,
+  eventBridgeEvent: 1 / 1_000_000,
+  sesEmail: 0.1 / 1000,
+};
+
+export interface DynamoTally {
+  requests: number;
+  reads: number;
+  writes: number;
+  /** Write request units the table itself consumed (dynalite's item-size based figure; 1 for a failed conditional write). */
+  wruTable: number;
+  /** Estimated extra WRU for gsi1 (projection ALL): each lead write rewrites the index entry, a stage change twice. */
+  wruGsi: number;
+  rru: number;
+  conditionalFailures: number;
+  byCommand: Record<string, number>;
+}
+
+const emptyTally = (): DynamoTally => ({
+  requests: 0,
+  reads: 0,
+  writes: 0,
+  wruTable: 0,
+  wruGsi: 0,
+  rru: 0,
+  conditionalFailures: 0,
+  byCommand: {},
+});
+
+export interface MeterSnapshot {
+  invocations: Record<string, number>;
+  dynamo: Record<string, DynamoTally>;
+}
+
+const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+const READ_COMMANDS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'ScanCommand']);
+
+type Capacity = { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> | undefined;
+const capacityUnits = (c: Capacity): number | undefined =>
+  Array.isArray(c)
+    ? c.reduce((sum, x) => sum + (x.CapacityUnits ?? 0), 0)
+    : typeof c?.CapacityUnits === 'number'
+      ? c.CapacityUnits
+      : undefined;
+
+/** A key attribute as the command carries it: plain (document client) or marshalled ({ S }) (raw client). */
+const keyString = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : typeof (value as { S?: unknown } | undefined)?.S === 'string'
+      ? (value as { S: string }).S
+      : '';
+
+export class Meter {
+  private readonly scope = new AsyncLocalStorage<string>();
+  invocations: Record<string, number> = {};
+  dynamo: Record<string, DynamoTally> = {};
+  /** Invocations of these handlers are answered with `undefined` instead of running. */
+  readonly suppressed = new Set<string>();
+
+  constructor(local: LeadflowLocal, options: { dynamo?: boolean } = {}) {
+    const invoker = local.invoker;
+    const invoke = invoker.invoke.bind(invoker);
+    // Attribution needs an AsyncLocalStorage scope per invocation, whose promise hooks cost a few
+    // percent of CPU: throughput benchmarks switch it off along with DynamoDB metering.
+    const attribute = options.dynamo !== false;
+    invoker.invoke = (name: string, event: unknown) => {
+      if (this.suppressed.has(name)) return Promise.resolve(undefined);
+      this.invocations[name] = (this.invocations[name] ?? 0) + 1;
+      return attribute ? this.scope.run(name, () => invoke(name, event)) : invoke(name, event);
+    };
+    if (attribute) this.meterDynamo();
+  }
+
+  /** The handler whose invocation the current async context belongs to ('bench' outside any). */
+  current(): string {
+    return this.scope.getStore() ?? 'bench';
+  }
+
+  private meterDynamo(): void {
+    const client = dynamoDbClient();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const handler = this.current();
+        const command = context.commandName ?? 'unknown';
+        const input = args.input as Record<string, unknown>;
+        const isWrite = WRITE_COMMANDS.has(command);
+        const isRead = READ_COMMANDS.has(command);
+        this.dynamo[handler] ??= emptyTally();
+        const tally = this.dynamo[handler];
+        const count = (attempts: number | undefined) => {
+          tally.requests += attempts ?? 1;
+          tally.byCommand[command.replace(/Command$/, '')] =
+            (tally.byCommand[command.replace(/Command$/, '')] ?? 0) + 1;
+          if (isWrite) tally.writes++;
+          if (isRead) tally.reads++;
+        };
+        const measured =
+          isWrite || isRead ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } } : args;
+        try {
+          const result = await next(measured);
+          const output = result.output as { ConsumedCapacity?: Capacity; $metadata?: { attempts?: number } };
+          count(output.$metadata?.attempts);
+          const units = capacityUnits(output.ConsumedCapacity) ?? 1;
+          if (isRead) tally.rru += units;
+          if (isWrite) {
+            tally.wruTable += units;
+            const key = (input.Key ?? input.Item ?? {}) as Record<string, unknown>;
+            const pk = keyString(key.pk);
+            if (pk.startsWith('LEAD#') || pk.startsWith('QUARANTINE#')) {
+              const changesIndexKey =
+                command === 'UpdateItemCommand' && String(input.UpdateExpression ?? '').includes('gsi1pk');
+              tally.wruGsi += units * (changesIndexKey ? 2 : 1);
+            }
+          }
+          return result;
+        } catch (error) {
+          const e = error as { name?: string; $metadata?: { attempts?: number } };
+          count(e.$metadata?.attempts);
+          if (isWrite) tally.wruTable += 1;
+          if (isRead) tally.rru += 1;
+          if (e.name === 'ConditionalCheckFailedException') tally.conditionalFailures++;
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'benchDynamoDbMeter' },
+    );
+  }
+
+  snapshot(): MeterSnapshot {
+    return structuredClone({ invocations: this.invocations, dynamo: this.dynamo });
+  }
+
+  /** What happened since `before`, per handler. */
+  since(before: MeterSnapshot): MeterSnapshot {
+    const now = this.snapshot();
+    const invocations: Record<string, number> = {};
+    for (const [name, n] of Object.entries(now.invocations)) {
+      const d = n - (before.invocations[name] ?? 0);
+      if (d) invocations[name] = d;
+    }
+    const dynamo: Record<string, DynamoTally> = {};
+    for (const [name, t] of Object.entries(now.dynamo)) {
+      const b = before.dynamo[name] ?? emptyTally();
+      const byCommand: Record<string, number> = {};
+      for (const [c, n] of Object.entries(t.byCommand)) {
+        const d = n - (b.byCommand[c] ?? 0);
+        if (d) byCommand[c] = d;
+      }
+      const d: DynamoTally = {
+        requests: t.requests - b.requests,
+        reads: t.reads - b.reads,
+        writes: t.writes - b.writes,
+        wruTable: t.wruTable - b.wruTable,
+        wruGsi: t.wruGsi - b.wruGsi,
+        rru: t.rru - b.rru,
+        conditionalFailures: t.conditionalFailures - b.conditionalFailures,
+        byCommand,
+      };
+      if (d.requests) dynamo[name] = d;
+    }
+    return { invocations, dynamo };
+  }
+}
+
+/** Sums the DynamoDB tallies of the given handlers (all when omitted). */
+export function totalDynamo(snapshot: MeterSnapshot, handlers?: string[]): DynamoTally {
+  const total = emptyTally();
+  for (const [name, t] of Object.entries(snapshot.dynamo)) {
+    if (handlers && !handlers.includes(name)) continue;
+    total.requests += t.requests;
+    total.reads += t.reads;
+    total.writes += t.writes;
+    total.wruTable += t.wruTable;
+    total.wruGsi += t.wruGsi;
+    total.rru += t.rru;
+    total.conditionalFailures += t.conditionalFailures;
+    for (const [c, n] of Object.entries(t.byCommand)) total.byCommand[c] = (total.byCommand[c] ?? 0) + n;
+  }
+  return total;
+}
+
+export const describeCommands = (byCommand: Record<string, number>): string =>
+  Object.entries(byCommand)
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
+
+export interface BenchRuntime {
+  local: LeadflowLocal;
+  clock: VirtualClock;
+  meter: Meter;
+  postLead(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
+  /** POSTs a lead, expects 202, returns its id. */
+  capture(body: Record<string, unknown>, headers?: Record<string, string>): Promise<string>;
+  /** Puts activity events on the bus (10 per PutEvents call), waits for delivery and for the runtime to settle. */
+  activity(entries: Array<{ type: string; detail: Record<string, unknown> }>): Promise<void>;
+  settle(): Promise<void>;
+  runUntil(until: string | Date): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function loadDemoConfig(): Promise<BusinessUnitConfig> {
+  return loadBusinessUnitConfig('demo');
+}
+
+export async function startBenchRuntime(
+  options: { config?: BusinessUnitConfig; meterDynamo?: boolean } = {},
+): Promise<BenchRuntime> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const clock = new VirtualClock({ mode: 'manual', start: new Date(BENCH_START) });
+  const keyDir = mkdtempSync(join(tmpdir(), 'leadflow-bench-keys-'));
+  const local = await startLeadflowLocal({
+    unit: options.config ?? (await loadDemoConfig()),
+    port: 0,
+    inMemory: true,
+    clock,
+    keyDir,
+  });
+  const meter = new Meter(local, { dynamo: options.meterDynamo });
+  const events = new EventBridgeClient({});
+  const settle = () => clock.runUntilIdle(clock.now());
+  const postLead = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    clock.track(() =>
+      fetch(`${local.url}/leads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }),
+    );
+  return {
+    local,
+    clock,
+    meter,
+    postLead,
+    capture: async (body, headers) => {
+      const response = await postLead(body, headers);
+      const text = await response.text();
+      if (response.status !== 202) throw new Error(`capture failed: ${response.status} ${text}`);
+      return (JSON.parse(text) as { leadId: string }).leadId;
+    },
+    activity: async (entries) => {
+      for (let i = 0; i < entries.length; i += 10) {
+        const batch = entries.slice(i, i + 10);
+        const result = await clock.track(() =>
+          events.send(
+            new PutEventsCommand({
+              Entries: batch.map((e) => ({
+                EventBusName: `leadflow-${local.config.name}`,
+                Source: e.type === 'EngagementRecorded' ? MARKETING_SOURCE : SALES_SOURCE,
+                DetailType: e.type,
+                Detail: JSON.stringify(e.detail),
+              })),
+            }),
+          ),
+        );
+        if (result.FailedEntryCount) throw new Error(`PutEvents refused ${result.FailedEntryCount} entries`);
+      }
+      await local.bus.drain();
+      await settle();
+    },
+    settle,
+    runUntil: (until) => clock.runUntilIdle(new Date(until)),
+    stop: async () => {
+      events.destroy();
+      await local.stop();
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A sales-ready hand-raiser (SQL at once in the demo unit); DACH or international by country. */
+export const contactSales = (email: string, country = 'DE', extra: Record<string, unknown> = {}) => ({
+  email,
+  firstName: 'Eva',
+  lastName: 'Schmidt',
+  company: 'Acme GmbH',
+  jobTitle: 'Head of Operations',
+  country,
+  intent: 'contact-sales',
+  consent: true,
+  ...extra,
+});
+
+/** A low-fit content lead: nurtured in the demo unit. */
+export const contentLead = (email: string, country = 'DE') => ({
+  email,
+  company: 'Widgets AG',
+  country,
+  intent: 'content',
+});
+
+/** History events AWS would record for a path: ~5 per Task, 2 per other state, 2 for the execution, ~3 per retry. */
+export function historyEvents(
+  path: string[],
+  retries: number,
+  definition: { States: Record<string, { Type: string }> },
+): number {
+  let events = 2 + retries * 3;
+  for (const state of path) events += definition.States[state]?.Type === 'Task' ? 5 : 2;
+  return events;
+}

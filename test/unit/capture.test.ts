@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import demo from '../../config/business-units/demo.ts';
+import { BusinessUnitConfig } from '../../config/schema.ts';
+import type { PublishedEvent } from '../../functions/adapters/event-publisher.ts';
+import { assessSpam, leadIdFor, newLead, resubmission, thankYouUrl } from '../../functions/domain/capture.ts';
+import type { Lead, LeadProfile } from '../../functions/domain/lead.ts';
+import { type CaptureDependencies, captureLead } from '../../functions/use-cases/capture-lead.ts';
+
+const unit = BusinessUnitConfig.parse(demo);
+const now = new Date('2026-03-23T09:00:00Z');
+
+describe('leadIdFor', () => {
+  it('is stable, URL-safe and does not reveal the address', () => {
+    const id = leadIdFor('demo', 'jane@acme.example');
+    expect(id).toBe(leadIdFor('demo', 'jane@acme.example'));
+    expect(id).toMatch(/^ld_[A-Za-z0-9_-]{24}$/);
+    expect(id).not.toContain('jane');
+    // Pinned: stored leads are found again by this id, so the derivation must never change.
+    expect(id).toBe('ld_FMuWueMyU3wxp1NJu5THV_Bc');
+  });
+
+  it('differs per unit and per address', () => {
+    const ids = new Set([
+      leadIdFor('demo', 'jane@acme.example'),
+      leadIdFor('emea', 'jane@acme.example'),
+      leadIdFor('demo', 'john@acme.example'),
+      // The separator keeps unit and address apart: no "demo" + "x@..." vs "demox" + "@..." clash.
+      leadIdFor('demox', 'jane@acme.example'),
+      leadIdFor('demo', 'xjane@acme.example'),
+    ]);
+    expect(ids.size).toBe(5);
+  });
+
+  it('expects an already normalized address', () => {
+    expect(leadIdFor('demo', 'Jane@acme.example')).not.toBe(leadIdFor('demo', 'jane@acme.example'));
+  });
+});
+
+describe('assessSpam (demo: honeypot website_url, minimum fill time 2 s)', () => {
+  const spam = unit.spam;
+  const at = (msAgo: number) => now.getTime() - msAgo;
+
+  it('passes a plain submission and one without a render time', () => {
+    expect(assessSpam({}, spam, now)).toEqual({ spam: false, reasons: [] });
+    expect(assessSpam({ honeypotValue: '', formRenderedAt: at(10_000) }, spam, now)).toEqual({
+      spam: false,
+      reasons: [],
+    });
+  });
+
+  it('flags a filled honeypot, but not whitespace a browser might keep', () => {
+    expect(assessSpam({ honeypotValue: 'http://spam.example' }, spam, now)).toEqual({
+      spam: true,
+      reasons: ['honeypot-filled'],
+    });
+    expect(assessSpam({ honeypotValue: '   ' }, spam, now).spam).toBe(false);
+  });
+
+  it('flags a form filled faster than the minimum; exactly the minimum passes', () => {
+    expect(assessSpam({ formRenderedAt: at(500) }, spam, now).reasons).toEqual(['filled-too-fast']);
+    expect(assessSpam({ formRenderedAt: at(1_999) }, spam, now).reasons).toEqual(['filled-too-fast']);
+    expect(assessSpam({ formRenderedAt: at(2_000) }, spam, now).spam).toBe(false);
+  });
+
+  it('does not quarantine a visitor whose clock runs ahead (render time in the future)', () => {
+    expect(assessSpam({ formRenderedAt: at(-30_000) }, spam, now).spam).toBe(false);
+  });
+
+  it('reports every reason at once', () => {
+    expect(assessSpam({ honeypotValue: 'x', formRenderedAt: at(0) }, spam, now).reasons).toEqual([
+      'honeypot-filled',
+      'filled-too-fast',
+    ]);
+  });
+
+  it('ignores Turnstile unless the unit requires it', () => {
+    expect(assessSpam({ turnstile: { success: false } }, spam, now).spam).toBe(false);
+  });
+
+  describe('with Turnstile required', () => {
+    const withTurnstile = {
+      ...spam,
+      turnstile: {
+        secret: { source: 'env' as const, name: 'TS' },
+        verifyUrl: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+      },
+    };
+
+    it('passes a verified token', () => {
+      expect(assessSpam({ turnstile: { success: true } }, withTurnstile, now)).toEqual({
+        spam: false,
+        reasons: [],
+      });
+    });
+
+    it('flags a missing verification and a failed one with its error codes', () => {
+      expect(assessSpam({}, withTurnstile, now).reasons).toEqual(['turnstile-missing']);
+      expect(
+        assessSpam(
+          { turnstile: { success: false, errorCodes: ['invalid-input-response', 'timeout-or-duplicate'] } },
+          withTurnstile,
+          now,
+        ).reasons,
+      ).toEqual(['turnstile-failed:invalid-input-response,timeout-or-duplicate']);
+      expect(assessSpam({ turnstile: { success: false } }, withTurnstile, now).reasons).toEqual([
+        'turnstile-failed:unknown',
+      ]);
+    });
+  });
+});
+
+describe('thankYouUrl', () => {
+  const allowlist = unit.capture.thankYouUrls;
+
+  it('defaults to the first allowlisted page', () => {
+    expect(thankYouUrl(undefined, allowlist)).toBe('http://localhost:3000/thank-you');
+    expect(thankYouUrl('', allowlist)).toBe('http://localhost:3000/thank-you');
+  });
+
+  it('honours any allowlisted page', () => {
+    expect(thankYouUrl('http://127.0.0.1:3000/thank-you', allowlist)).toBe('http://127.0.0.1:3000/thank-you');
+  });
+
+  it.each([
+    'https://evil.example/',
+    'http://localhost:3000/thank-you/../../evil',
+    'http://localhost:3000/thank-you?x=1',
+    'HTTP://LOCALHOST:3000/thank-you',
+    'http://localhost:3000/thank-you#x',
+    '/thank-you',
+    '//evil.example',
+  ])('falls back to the default for %s (exact matches only)', (requested) => {
+    expect(thankYouUrl(requested, allowlist)).toBe('http://localhost:3000/thank-you');
+  });
+});
+
+describe('newLead and resubmission', () => {
+  const profile: LeadProfile = {
+    email: 'jane@acme.example',
+    formId: 'pricing',
+    intent: 'demo',
+    utm: { source: 'ads' },
+  };
+
+  it('starts a lead in stage captured with one submission and a captured entry', () => {
+    const lead = newLead({ leadId: 'ld_x', businessUnit: 'demo', profile, now });
+    expect(lead).toMatchObject({
+      leadId: 'ld_x',
+      businessUnit: 'demo',
+      stage: 'captured',
+      submissionCount: 1,
+      createdAt: '2026-03-23T09:00:00.000Z',
+      updatedAt: '2026-03-23T09:00:00.000Z',
+      engagements: [],
+      version: 1,
+    });
+    expect(lead.timeline).toEqual([
+      {
+        at: '2026-03-23T09:00:00.000Z',
+        type: 'captured',
+        summary: 'Lead captured from form pricing (intent: demo)',
+        data: { formId: 'pricing', intent: 'demo', utm: { source: 'ads' } },
+      },
+    ]);
+  });
+
+  it('records a re-submission as engagement; a demo request counts as one', () => {
+    expect(resubmission(profile, now)).toEqual({
+      entry: {
+        at: '2026-03-23T09:00:00.000Z',
+        type: 'resubmitted',
+        summary: 'Form re-submitted (pricing) with intent demo',
+        data: { formId: 'pricing', intent: 'demo', utm: { source: 'ads' } },
+      },
+      engagement: { type: 'demo-requested', at: '2026-03-23T09:00:00.000Z' },
+    });
+    expect(resubmission({ email: 'jane@acme.example' }, now).engagement.type).toBe('form-resubmitted');
+  });
+});
+
+/** In-memory stand-ins with the store's semantics: create is conditional on the id. */
+function fakes(options: { lifecycleStarted?: boolean } = {}) {
+  const leads = new Map<string, Lead>();
+  const quarantine: Array<{ profile: LeadProfile; reasons: string[] }> = [];
+  const published: PublishedEvent[] = [];
+  const deps: CaptureDependencies = {
+    config: unit,
+    clock: { now: () => now },
+    leads: {
+      create: async (lead) => {
+        if (leads.has(lead.leadId)) return 'exists';
+        leads.set(lead.leadId, structuredClone(lead));
+        return 'created';
+      },
+      recordResubmission: async (leadId, _profile, entry, engagement) => {
+        const lead = leads.get(leadId);
+        if (!lead) throw new Error('no lead');
+        lead.timeline.push(entry);
+        lead.engagements.push(engagement);
+        lead.submissionCount += 1;
+        if (options.lifecycleStarted) lead.lifecycleStartedAt = now.toISOString();
+        return structuredClone(lead);
+      },
+      quarantine: async (params) => {
+        quarantine.push(params);
+        return '0b7c6f0e-9d55-4a0e-8a57-3c1b2f9e6d21';
+      },
+    },
+    events: {
+      publish: async (events) => {
+        published.push(...events);
+      },
+    },
+  };
+  return { deps, leads, quarantine, published };
+}
+
+describe('captureLead', () => {
+  const profile: LeadProfile = {
+    email: 'jane@acme.example',
+    firstName: 'Jane',
+    phone: '+49 30 1',
+    country: 'DE',
+    intent: 'demo',
+  };
+
+  it('creates a new lead and publishes LeadCaptured without personal data', async () => {
+    const { deps, leads, published } = fakes();
+    const result = await captureLead(deps, { profile, spamSignals: {} });
+    const leadId = leadIdFor('demo', 'jane@acme.example');
+    expect(result).toEqual({ outcome: 'created', leadId, stage: 'captured' });
+    expect(leads.get(leadId)?.profile).toEqual(profile);
+    expect(published).toEqual([
+      {
+        name: 'LeadCaptured',
+        leadId,
+        eventId: `${leadId}:captured`,
+        data: { intent: 'demo', formId: undefined, country: 'DE', utm: undefined, resubmission: false },
+      },
+    ]);
+    expect(JSON.stringify(published)).not.toMatch(/jane|\+49/i);
+  });
+
+  it('records a second submission on the same lead and re-publishes only while the lifecycle has not started', async () => {
+    const notStarted = fakes();
+    await captureLead(notStarted.deps, { profile, spamSignals: {} });
+    const again = await captureLead(notStarted.deps, { profile, spamSignals: {} });
+    expect(again).toMatchObject({ outcome: 'updated', leadId: leadIdFor('demo', 'jane@acme.example') });
+    expect(notStarted.published.map((e) => e.data)).toEqual([
+      expect.objectContaining({ resubmission: false }),
+      expect.objectContaining({ resubmission: true }),
+    ]);
+    // Same event id: the lifecycle start is idempotent on it.
+    expect(new Set(notStarted.published.map((e) => e.eventId)).size).toBe(1);
+
+    const started = fakes({ lifecycleStarted: true });
+    await captureLead(started.deps, { profile, spamSignals: {} });
+    await captureLead(started.deps, { profile, spamSignals: {} });
+    expect(started.published).toHaveLength(1);
+    expect(started.leads.get(leadIdFor('demo', 'jane@acme.example'))?.submissionCount).toBe(2);
+  });
+
+  it('quarantines spam: nothing created or published, and an answer shaped like a real lead id', async () => {
+    const { deps, leads, quarantine, published } = fakes();
+    const result = await captureLead(deps, { profile, spamSignals: { honeypotValue: 'x' } });
+    expect(result).toMatchObject({ outcome: 'quarantined', reasons: ['honeypot-filled'] });
+    expect(result.leadId).toMatch(/^ld_[A-Za-z0-9_-]{24}$/);
+    expect(result.leadId).not.toMatch(/^ld_[0-9a-f]{24}$/);
+    expect(result.leadId).not.toBe(leadIdFor('demo', 'jane@acme.example'));
+    expect(leads.size).toBe(0);
+    expect(published).toEqual([]);
+    expect(quarantine).toEqual([expect.objectContaining({ profile, reasons: ['honeypot-filled'] })]);
+  });
+});

@@ -159,15 +159,31 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
     .when(decision('disqualify'), disqualify)
     .otherwise(nurture);
 
+  // Only the steps that loop on long waits can decide to continue in a new execution.
+  const continueAsNew = step('ContinueAsNew', 'continue-as-new');
+  continueAsNew.next(done);
+  onFailure(continueAsNew);
+  const continuing = decision('continue-as-new');
+
   const afterNurture = new sfn.Choice(scope, 'NurtureDone?')
     .when(decision('qualified'), handOff)
     .when(decision('recycle'), recycle)
     .when(decision('disqualify'), disqualify)
+    .when(continuing, continueAsNew)
     .otherwise(nurture);
 
   const afterFirstTouchOverdue = new sfn.Choice(scope, 'Reassign?')
     .when(decision('reassign'), handOff)
+    .when(continuing, continueAsNew)
     .otherwise(awaitFirstTouch);
+
+  const afterDecisionOverdue = new sfn.Choice(scope, 'StillAwaitingDecision?')
+    .when(continuing, continueAsNew)
+    .otherwise(awaitDecision);
+
+  const afterOutcomeOverdue = new sfn.Choice(scope, 'StillAwaitingOutcome?')
+    .when(continuing, continueAsNew)
+    .otherwise(awaitOutcome);
 
   const afterDecision = new sfn.Choice(scope, 'Accepted?')
     .when(decision('accepted'), awaitOutcome)
@@ -195,9 +211,9 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
   awaitFirstTouch.next(awaitDecision);
   firstTouchOverdue.next(afterFirstTouchOverdue);
   awaitDecision.next(afterDecision);
-  decisionOverdue.next(awaitDecision);
+  decisionOverdue.next(afterDecisionOverdue);
   awaitOutcome.next(afterOutcomeWait);
-  outcomeOverdue.next(awaitOutcome);
+  outcomeOverdue.next(afterOutcomeOverdue);
   recycle.next(nurture);
   disqualify.next(done);
   outcome.next(done);

@@ -29,5 +29,12 @@ export const LIFECYCLE_STEPS = [
   'disqualify',
   'record-outcome',
   'record-failure',
+  'continue-as-new',
 ] as const;
+
+/**
+ * Standard executions may run at most a year. A lead still waiting after this long continues
+ * in a new execution (same state machine, entered through Resume at its stage).
+ */
+export const CONTINUE_AS_NEW_AFTER_DAYS = 300;
 export type LifecycleStep = (typeof LIFECYCLE_STEPS)[number];

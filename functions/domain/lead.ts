@@ -138,6 +138,10 @@ export interface Lead {
   outcome?: { result: 'won' | 'lost'; at: string; reason?: string };
   /** Set once the lifecycle execution has been asked to start. */
   lifecycleStartedAt?: string;
+  /** When the current lifecycle execution began (Standard executions may run a year at most). */
+  executionStartedAt?: string;
+  /** Which execution of the lead's lifecycle is current (continue-as-new increments it). */
+  lifecycleGeneration?: number;
   version: number;
 }
 

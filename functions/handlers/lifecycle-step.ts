@@ -9,7 +9,7 @@ import { EventPublisher } from '../adapters/event-publisher.ts';
 import { LeadStore } from '../adapters/lead-store.ts';
 import { Mailer } from '../adapters/mailer.ts';
 import { RoutingStore } from '../adapters/routing-store.ts';
-import { completeWait } from '../adapters/workflow-callbacks.ts';
+import { completeWait, startLifecycle } from '../adapters/workflow-callbacks.ts';
 import { clock } from '../runtime/clock.ts';
 import { requiredEnv } from '../runtime/env.ts';
 import { logger } from '../runtime/logger.ts';
@@ -37,6 +37,7 @@ const steps = new LifecycleSteps({
   events: new EventPublisher(requiredEnv('EVENT_BUS_NAME'), config.name),
   mailer: new Mailer(process.env.SES_SENDER ?? config.email.sender),
   callbacks: { completeWait },
+  executions: { start: (name, input) => startLifecycle(requiredEnv('STATE_MACHINE_ARN'), name, input) },
 });
 
 export const handler = middy<unknown, StepResult>().handler(async (event) => {

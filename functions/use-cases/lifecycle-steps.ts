@@ -5,6 +5,7 @@
  * emails are sent once per marker, transitions are idempotent for the same inputs.
  */
 import type { BusinessCalendar, BusinessUnitConfig } from '../../config/schema.ts';
+import { CONTINUE_AS_NEW_AFTER_DAYS } from '../../workflows/lifecycle-contract.ts';
 import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import type { LeadChange, StoredWait } from '../adapters/lead-store.ts';
 import { businessMinutesBetween } from '../domain/business-hours.ts';
@@ -56,6 +57,7 @@ export interface LifecycleDependencies {
   events: { publish(events: PublishedEvent[], occurredAt: Date): Promise<void> };
   mailer: { send(message: EmailMessage): Promise<void> };
   callbacks: { completeWait(token: string, output: Record<string, unknown>): Promise<'completed' | 'stale'> };
+  executions: { start(name: string, input: Record<string, unknown>): Promise<unknown> };
 }
 
 export interface StepInput {
@@ -78,6 +80,14 @@ export type StepResult = { decision: string; timeoutSeconds?: number; [key: stri
  * out instead of colliding again in lock-step.
  */
 const MAX_ROUTING_ATTEMPTS = 30;
+
+/** Steps that send an execution round a wait loop, where a long-lived lead can age it out. */
+const LOOPING_STEPS = new Set([
+  'nurture-check',
+  'first-touch-overdue',
+  'decision-overdue',
+  'outcome-overdue',
+]);
 const contentionPause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
 
@@ -94,9 +104,21 @@ export class LifecycleSteps {
 
   async run(input: StepInput): Promise<StepResult> {
     const result = await this.dispatch(input);
-    return result.timeoutSeconds === undefined
-      ? result
-      : { ...result, timeoutSeconds: capWait(result.timeoutSeconds) };
+    if (result.timeoutSeconds === undefined) return result;
+    if (LOOPING_STEPS.has(input.step) && (await this.executionTooOld(input.leadId))) {
+      return { decision: 'continue-as-new' };
+    }
+    return { ...result, timeoutSeconds: capWait(result.timeoutSeconds) };
+  }
+
+  /**
+   * Execution age comes from the lead (Score or Resume, the first step of every execution,
+   * records it), not from `$$.Execution.StartTime`, which local engines fill with wall time.
+   */
+  private async executionTooOld(leadId: string): Promise<boolean> {
+    const startedAt = (await this.deps.leads.get(leadId))?.executionStartedAt;
+    if (!startedAt) return false;
+    return this.deps.clock.now().getTime() - Date.parse(startedAt) > CONTINUE_AS_NEW_AFTER_DAYS * 86_400_000;
   }
 
   private dispatch(input: StepInput): Promise<StepResult> {
@@ -127,6 +149,8 @@ export class LifecycleSteps {
         return this.recordOutcome(input);
       case 'record-failure':
         return this.recordFailure(input);
+      case 'continue-as-new':
+        return this.continueAsNew(input);
       default:
         throw new Error(`Unknown lifecycle step "${input.step}"`);
     }
@@ -179,7 +203,11 @@ export class LifecycleSteps {
     await this.deps.leads.transition(
       lead.leadId,
       {
-        set: { score, lifecycleStartedAt: lead.lifecycleStartedAt ?? now.toISOString() },
+        set: {
+          score,
+          lifecycleStartedAt: lead.lifecycleStartedAt ?? now.toISOString(),
+          executionStartedAt: now.toISOString(),
+        },
         timeline: [
           timelineEntry(
             now,
@@ -833,10 +861,32 @@ export class LifecycleSteps {
     return { decision: 'failed' };
   }
 
+  /** Hands the lead to a fresh execution that resumes at its stage; this one then ends. */
+  private async continueAsNew(input: StepInput): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const lead = await this.load(input.leadId);
+    const generation = (lead.lifecycleGeneration ?? 1) + 1;
+    const name = `${lead.leadId}-g${generation}`;
+    await this.deps.leads.transition(
+      lead.leadId,
+      {
+        set: { lifecycleGeneration: generation },
+        timeline: [timelineEntry(now, 'continued', `Lifecycle continues in execution ${name}`)],
+      },
+      now,
+    );
+    await this.deps.executions.start(name, { leadId: lead.leadId, resumeAt: lead.stage });
+    return { decision: 'continued', execution: name };
+  }
+
   /** Where a resumed execution enters: the stage the lead is in, with the wait it still owes. */
   private async resume(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.deps.leads.transition(
+      input.leadId,
+      { set: { executionStartedAt: now.toISOString() } },
+      now,
+    );
     const calendar = this.calendarFor(lead.owner);
     switch (lead.stage) {
       case 'captured':

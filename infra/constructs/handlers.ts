@@ -51,7 +51,10 @@ export class LeadflowHandlers extends Construct {
       .allowSendEmail(config.email.sender)
       // register-wait completes a wait at once when the activity came first. The state machine
       // invokes this function, so its ARN is built from the name (a reference would be a cycle).
-      .allowTaskResponse(stateMachineArnFor(this, config.name));
+      .allowTaskResponse(stateMachineArnFor(this, config.name))
+      // continue-as-new: a lead that outlives Standard workflows' one-year limit continues in a
+      // fresh execution of the same state machine.
+      .allowStartExecution(stateMachineArnFor(this, config.name));
     this.completeWait = fn('complete-wait', 'Resumes a lifecycle waiting for sales activity')
       .bindTable(table, 'readWrite')
       .publishTo(bus);

@@ -138,10 +138,24 @@ export class LeadflowFunction extends NodejsFunction {
     return this;
   }
 
-  /** STATE_MACHINE_ARN plus states:StartExecution on that state machine only. */
-  allowStartExecution(stateMachine: IStateMachine): this {
-    this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
-    stateMachine.grantStartExecution(this);
+  /**
+   * STATE_MACHINE_ARN plus states:StartExecution on that state machine only (given as a
+   * construct, or as an ARN string where a reference would create a cycle).
+   */
+  allowStartExecution(stateMachine: IStateMachine | string): this {
+    if (typeof stateMachine !== 'string') {
+      this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+      stateMachine.grantStartExecution(this);
+      return this;
+    }
+    this.addEnvironment(ENV.stateMachineArn, stateMachine);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:StartExecution'],
+        resources: [stateMachine],
+      }),
+    );
     return this;
   }
 

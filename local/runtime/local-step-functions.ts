@@ -176,7 +176,17 @@ export class LocalStepFunctions {
         taskResourceLocalHandlers: this.taskOverrides(name) as never,
         retryIntervalOverrides: retryOverrides,
       },
-      context: { Task: { Token: `local:${name}` } },
+      // The Context Object AWS provides; the library's default has no Name and no Task.
+      context: {
+        Execution: {
+          Id: record.arn,
+          Name: name,
+          StartTime: record.startDate.toISOString(),
+          Input: JSON.parse(input),
+        },
+        StateMachine: { Id: this.arn },
+        Task: { Token: `local:${name}` },
+      },
       noThrowOnAbort: true,
     });
     const logs = (async () => {

@@ -159,18 +159,25 @@ describe('long nurture and history', () => {
     });
     const started = h.clock.now().getTime();
     await h.runUntil(new Date(started + 366 * 86_400_000));
-    const execution = h.local.stepFunctions.execution(leadId)!;
-    await execution.done;
+    const first = h.local.stepFunctions.execution(leadId)!;
+    const second = h.local.stepFunctions.execution(`${leadId}-g2`)!;
+    await Promise.all([first.done, second.done]);
     expect((await h.getLead(leadId)).stage).toBe('disqualified');
-    const checks = execution.path.filter((s) => s === 'NurtureCheck').length;
+    // Standard executions may run a year at most: after 300 days the lead continues in a new one.
+    expect(first.path.slice(-3)).toEqual(['NurtureDone?', 'ContinueAsNew', 'Done']);
+    expect(second.path.slice(0, 4)).toEqual(['StartOrResume', 'Resume', 'ResumeAt', 'Nurture']);
+    expect(second.path.slice(-3)).toEqual(['NurtureDone?', 'Disqualify', 'Done']);
+    const checks = [...first.path, ...second.path].filter((s) => s === 'NurtureCheck').length;
     expect(checks).toBe(53); // 52 weekly wake-ups plus the last partial week
     // On AWS a Task state writes ~6 history events (entered, scheduled, started, submitted,
-    // succeeded, exited) and a Choice 2; the whole year is a few hundred events.
-    const tasks = execution.path.filter(
-      (s) => !s.endsWith('?') && s !== 'StartOrResume' && s !== 'Done',
-    ).length;
-    const historyEvents = tasks * 6 + (execution.path.length - tasks) * 2 + 2;
-    expect(historyEvents).toBeLessThan(1_000);
+    // succeeded, exited) and a Choice 2; each execution is a few hundred events.
+    for (const execution of [first, second]) {
+      const tasks = execution.path.filter(
+        (s) => !s.endsWith('?') && s !== 'StartOrResume' && s !== 'Done',
+      ).length;
+      const historyEvents = tasks * 6 + (execution.path.length - tasks) * 2 + 2;
+      expect(historyEvents).toBeLessThan(1_000);
+    }
   });
 
   it('counts over the November DST switch in New York (Fri 16:30 EDT -> Mon 09:30 EST)', async () => {
@@ -178,5 +185,26 @@ describe('long nurture and history', () => {
     await h.runUntil('2027-11-05T20:30:00Z'); // Friday 5 Nov 2027, 16:30 EDT
     const leadId = await h.captureLead(hot('autumn@jo.example', 'US'));
     expect((await h.getLead(leadId)).followUpDueAt).toBe('2027-11-08T14:30:00.000Z');
+  });
+
+  it('continues a lead that outlives the one-year execution limit in a fresh execution', async () => {
+    const leadId = await h.captureLead(hot('forever@jo.example', 'US'));
+    await h.activity('TouchLogged', { leadId, channel: 'call' });
+    await h.activity('LeadAccepted', { leadId });
+    const first = h.local.stepFunctions.execution(leadId)!;
+    // Accepted but never closed: outcome reminders every window, for eleven months.
+    await h.runUntil(new Date(h.clock.now().getTime() + 330 * 86_400_000));
+    await first.done;
+    expect(first.status).toBe('SUCCEEDED');
+    expect(first.path.slice(-3)).toEqual(['StillAwaitingOutcome?', 'ContinueAsNew', 'Done']);
+    const next = h.local.stepFunctions.execution(`${leadId}-g2`)!;
+    expect(next.status).toBe('RUNNING');
+    expect(next.path.slice(0, 4)).toEqual(['StartOrResume', 'Resume', 'ResumeAt', 'AwaitOutcome']);
+    const lead = await h.getLead(leadId);
+    expect(lead.stage).toBe('accepted');
+    expect(lead.timeline.filter((e) => e.type === 'continued')).toHaveLength(1);
+    await h.activity('OutcomeRecorded', { leadId, result: 'won' });
+    await next.done;
+    expect((await h.getLead(leadId)).stage).toBe('won');
   });
 });

@@ -212,3 +212,20 @@ describe('reject and recycle', () => {
     expect(mails).toHaveLength(2);
   });
 });
+
+describe('concurrent hand-offs', () => {
+  it('assigns a burst of leads fairly: round robin holds under contention for the rotation cursor', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => h.postLead(contactSales(`burst-${i}@acme.example`))),
+    );
+    const leadIds = await Promise.all(
+      responses.map(async (r) => ((await r.json()) as { leadId: string }).leadId),
+    );
+    await h.settle();
+    const owners = await Promise.all(leadIds.map(async (id) => (await h.getLead(id)).owner?.repId));
+    const count = (rep: string) => owners.filter((o) => o === rep).length;
+    expect(owners.every((o) => o === 'anna' || o === 'ben')).toBe(true);
+    expect([count('anna'), count('ben')]).toEqual([10, 10]);
+    expect(leadIds.every((id) => h.local.stepFunctions.execution(id)?.status === 'RUNNING')).toBe(true);
+  });
+});

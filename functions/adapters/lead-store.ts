@@ -246,23 +246,16 @@ export class LeadStore {
     };
   }
 
-  /** The stored wait of a kind, if one is in progress. */
-  async currentWait(leadId: string, kind: string): Promise<StoredWait | undefined> {
+  /**
+   * Records an activity's result for a wait of this kind, whether or not the wait has begun,
+   * and returns the wait of that kind in progress, if any (one request for both).
+   */
+  async setPending(
+    leadId: string,
+    kind: string,
+    output: Record<string, unknown>,
+  ): Promise<StoredWait | undefined> {
     const result = await documentClient().send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: leadKey(leadId),
-        ProjectionExpression: '#waits.#k',
-        ExpressionAttributeNames: { '#waits': 'waits', '#k': kind },
-        ConsistentRead: true,
-      }),
-    );
-    return (result.Item?.waits as Record<string, StoredWait> | undefined)?.[kind];
-  }
-
-  /** Records an activity's result for a wait of this kind, whether or not the wait has begun. */
-  async setPending(leadId: string, kind: string, output: Record<string, unknown>): Promise<void> {
-    await documentClient().send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: leadKey(leadId),
@@ -270,8 +263,10 @@ export class LeadStore {
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#pending': 'pending', '#k': kind },
         ExpressionAttributeValues: { ':output': output },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return (result.Attributes?.waits as Record<string, StoredWait> | undefined)?.[kind];
   }
 
   /**

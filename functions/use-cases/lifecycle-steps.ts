@@ -43,7 +43,6 @@ export interface LifecycleDependencies {
       kind: string,
       token: string,
     ): Promise<{ claimed: boolean; pending?: Record<string, unknown> }>;
-    setPending(leadId: string, kind: string, output: Record<string, unknown>): Promise<void>;
   };
   routing: {
     snapshot(

@@ -23,8 +23,11 @@ export interface ActivityDependencies {
   leads: {
     get(leadId: string): Promise<Lead | undefined>;
     transition(leadId: string, change: LeadChange, now: Date): Promise<Lead>;
-    setPending(leadId: string, kind: string, output: Record<string, unknown>): Promise<void>;
-    currentWait(leadId: string, kind: string): Promise<StoredWait | undefined>;
+    setPending(
+      leadId: string,
+      kind: string,
+      output: Record<string, unknown>,
+    ): Promise<StoredWait | undefined>;
     claimWait(
       leadId: string,
       kind: string,
@@ -185,8 +188,8 @@ async function complete(
     typeof completion.output.timeoutSeconds === 'number'
       ? { ...completion.output, timeoutSeconds: capWait(completion.output.timeoutSeconds) }
       : completion.output;
-  await deps.leads.setPending(leadId, kind, output);
-  const wait = await deps.leads.currentWait(leadId, kind);
+  // Written before the wait is looked at: register-wait does the reverse, so one of them sees the other.
+  const wait = await deps.leads.setPending(leadId, kind, output);
   if (!wait) return 'pending';
   const claim = await deps.leads.claimWait(leadId, kind, wait.token);
   if (!claim.claimed) return 'pending';

@@ -481,7 +481,7 @@ export class LifecycleSteps {
       now,
     });
     if (previousOwner) {
-      await this.notifyOnce({ ...assignedLead }, `reassigned-away-${handoffs}`, {
+      await this.notifyOnce(assignedLead, `reassigned-away-${handoffs}`, {
         kind: 'reassigned-away',
         audiences: ['manager'],
         now,

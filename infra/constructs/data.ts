@@ -12,6 +12,9 @@ export const TABLE_KEYS = {
   ttl: 'expiresAt',
 } as const;
 
+/** Attributes gsi1 carries besides its keys (stage listings, quarantine review). */
+export const GSI1_ATTRIBUTES = ['leadId', 'stage', 'profile', 'reasons', 'quarantinedAt'] as const;
+
 export class LeadflowData extends Construct {
   readonly table: Table;
 
@@ -33,7 +36,10 @@ export class LeadflowData extends Construct {
       indexName: TABLE_KEYS.gsi1,
       partitionKey: { name: TABLE_KEYS.gsi1pk, type: AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.gsi1sk, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      // Only what stage listings and the spam review read: with ALL, every write to a lead
+      // (timeline, SLA state) would rewrite its index entry too, about doubling write cost.
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...GSI1_ATTRIBUTES],
     });
   }
 }

@@ -195,7 +195,10 @@ describe('data', () => {
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: ['leadId', 'stage', 'profile', 'reasons', 'quarantinedAt'],
+            },
           },
         ],
         AttributeDefinitions: Match.arrayWith([

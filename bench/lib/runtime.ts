@@ -38,7 +38,7 @@ export interface DynamoTally {
   writes: number;
   /** Write request units the table itself consumed (dynalite's item-size based figure; 1 for a failed conditional write). */
   wruTable: number;
-  /** Estimated extra WRU for gsi1 (projection ALL): each lead write rewrites the index entry, a stage change twice. */
+  /** Estimated extra WRU for gsi1 (INCLUDE projection): new items, stage changes (twice) and profile changes. */
   wruGsi: number;
   rru: number;
   conditionalFailures: number;
@@ -137,9 +137,13 @@ export class Meter {
             const key = (input.Key ?? input.Item ?? {}) as Record<string, unknown>;
             const pk = keyString(key.pk);
             if (pk.startsWith('LEAD#') || pk.startsWith('QUARANTINE#')) {
-              const changesIndexKey =
-                command === 'UpdateItemCommand' && String(input.UpdateExpression ?? '').includes('gsi1pk');
-              tally.wruGsi += units * (changesIndexKey ? 2 : 1);
+              // gsi1 projects keys + leadId, stage, profile, reasons, quarantinedAt (under 1 KB):
+              // a new item writes its entry once, a stage change (new index key) twice, a profile
+              // change once; timeline and SLA updates leave the index alone.
+              const expression = String(input.UpdateExpression ?? '');
+              if (command === 'PutItemCommand') tally.wruGsi += 1;
+              else if (expression.includes('gsi1pk')) tally.wruGsi += 2;
+              else if (expression.includes('#profile')) tally.wruGsi += 1;
             }
           }
           return result;

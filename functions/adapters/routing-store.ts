@@ -1,7 +1,9 @@
 /**
  * Routing state shared by concurrent hand-offs: a rotation cursor per team and an open-lead
  * count per rep, each its own item so every change is one conditional single-item write.
- * Keys: `pk=TEAM#<id>, sk=ROTATION` {cursor}; `pk=REP#<id>, sk=LOAD` {open}.
+ * Keys: `pk=TEAM#<id>, sk=ROTATION` {cursor}; `pk=REP#<id>, sk=LOAD` {leads: string set}.
+ * A rep's load is the set of lead ids they hold, not a counter, so taking and giving back a
+ * lead are idempotent: a hand-off retried after a crash cannot count the same lead twice.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -26,7 +28,9 @@ export class RoutingStore {
     const openLeadsByRep: Record<string, number> = Object.fromEntries(repIds.map((id) => [id, 0]));
     for (const item of items) {
       if (item.sk === 'ROTATION') cursor = Number(item.cursor ?? 0);
-      else openLeadsByRep[String(item.pk).slice('REP#'.length)] = Number(item.open ?? 0);
+      else
+        openLeadsByRep[String(item.pk).slice('REP#'.length)] =
+          (item.leads as Set<string> | undefined)?.size ?? 0;
     }
     return { cursor, openLeadsByRep };
   }
@@ -52,17 +56,18 @@ export class RoutingStore {
     }
   }
 
-  /** Takes one unit of a rep's capacity, refusing when the rep is full. */
-  async reserve(repId: string, capacity: number): Promise<boolean> {
+  /** Adds the lead to the rep's load unless the rep is full (a lead already held always fits). */
+  async reserve(repId: string, leadId: string, capacity: number): Promise<boolean> {
     try {
       await documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: loadKey(repId),
-          UpdateExpression: 'ADD #open :one',
-          ConditionExpression: 'attribute_not_exists(#open) OR #open < :capacity',
-          ExpressionAttributeNames: { '#open': 'open' },
-          ExpressionAttributeValues: { ':one': 1, ':capacity': capacity },
+          UpdateExpression: 'ADD #leads :lead',
+          ConditionExpression:
+            'attribute_not_exists(#leads) OR size(#leads) < :capacity OR contains(#leads, :leadId)',
+          ExpressionAttributeNames: { '#leads': 'leads' },
+          ExpressionAttributeValues: { ':lead': new Set([leadId]), ':leadId': leadId, ':capacity': capacity },
         }),
       );
       return true;
@@ -72,20 +77,15 @@ export class RoutingStore {
     }
   }
 
-  async release(repId: string): Promise<void> {
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: loadKey(repId),
-          UpdateExpression: 'ADD #open :minusOne',
-          ConditionExpression: '#open > :zero',
-          ExpressionAttributeNames: { '#open': 'open' },
-          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  async release(repId: string, leadId: string): Promise<void> {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: loadKey(repId),
+        UpdateExpression: 'DELETE #leads :lead',
+        ExpressionAttributeNames: { '#leads': 'leads' },
+        ExpressionAttributeValues: { ':lead': new Set([leadId]) },
+      }),
+    );
   }
 }

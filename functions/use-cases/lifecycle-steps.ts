@@ -50,8 +50,8 @@ export interface LifecycleDependencies {
       repIds: string[],
     ): Promise<{ cursor: number; openLeadsByRep: Record<string, number> }>;
     advanceCursor(teamId: string, expected: number, next: number): Promise<boolean>;
-    reserve(repId: string, capacity: number): Promise<boolean>;
-    release(repId: string): Promise<void>;
+    reserve(repId: string, leadId: string, capacity: number): Promise<boolean>;
+    release(repId: string, leadId: string): Promise<void>;
   };
   events: { publish(events: PublishedEvent[], occurredAt: Date): Promise<void> };
   mailer: { send(message: EmailMessage): Promise<void> };
@@ -424,7 +424,7 @@ export class LifecycleSteps {
       : (lead.sla?.reassignments ?? 0);
 
     const { owner, teamId, ruleId, skipped } = await this.assignOwner(lead, now, excluded, forceFallback);
-    if (previousOwner?.repId) await this.deps.routing.release(previousOwner.repId);
+    if (previousOwner?.repId) await this.deps.routing.release(previousOwner.repId, lead.leadId);
 
     const calendar = this.calendarFor(owner);
     const plan = firstTouchPlan(now, this.config.sla, calendar, { reassignments });
@@ -532,7 +532,7 @@ export class LifecycleSteps {
         continue;
       const member = team.members.find((m) => m.id === decision.owner.repId);
       // The rep filled up meanwhile: the cursor moved on, so the next round picks someone else.
-      if (member && !(await this.deps.routing.reserve(member.id, member.capacity))) continue;
+      if (member && !(await this.deps.routing.reserve(member.id, lead.leadId, member.capacity))) continue;
       return {
         owner: decision.owner,
         teamId: decision.teamId,
@@ -737,7 +737,7 @@ export class LifecycleSteps {
     const lead = await this.load(input.leadId);
     const reason = String(input.previous?.reason ?? 'recycled');
     const rejected = input.previous?.decision === 'rejected';
-    if (lead.owner?.repId && rejected) await this.deps.routing.release(lead.owner.repId);
+    if (lead.owner?.repId && rejected) await this.deps.routing.release(lead.owner.repId, lead.leadId);
     await this.deps.leads.transition(
       lead.leadId,
       {
@@ -782,7 +782,7 @@ export class LifecycleSteps {
       lead.owner?.repId &&
       (lead.stage === 'assigned' || lead.stage === 'touched' || lead.stage === 'accepted')
     ) {
-      await this.deps.routing.release(lead.owner.repId);
+      await this.deps.routing.release(lead.owner.repId, lead.leadId);
     }
     await this.deps.leads.transition(
       lead.leadId,
@@ -809,7 +809,7 @@ export class LifecycleSteps {
     const result = input.previous?.result === 'won' ? 'won' : 'lost';
     const reason = typeof input.previous?.reason === 'string' ? input.previous.reason : undefined;
     if (lead.owner?.repId && lead.stage !== 'won' && lead.stage !== 'lost')
-      await this.deps.routing.release(lead.owner.repId);
+      await this.deps.routing.release(lead.owner.repId, lead.leadId);
     await this.deps.leads.transition(
       lead.leadId,
       {

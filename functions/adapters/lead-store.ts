@@ -359,5 +359,3 @@ export class LeadStore {
     } while (startKey);
   }
 }
-
-export { stageIndex };

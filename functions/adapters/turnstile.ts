@@ -45,8 +45,3 @@ export async function verifyTurnstile(
   const result = (await response.json()) as { success?: boolean; 'error-codes'?: string[] };
   return { success: result.success === true, errorCodes: result['error-codes'] ?? [] };
 }
-
-/** Tests swap units in one process; the secret must be read again for the next one. */
-export function forgetTurnstileSecret(): void {
-  secretPromise = undefined;
-}

@@ -121,8 +121,4 @@ export class VirtualClock implements Clock {
     if (this.options.mode !== 'manual') throw new Error('advance needs the manual clock');
     this.manualNow += ms;
   }
-
-  pendingTimers(): number {
-    return this.timers.length;
-  }
 }

@@ -104,7 +104,7 @@ export class LifecycleSteps {
   async run(input: StepInput): Promise<StepResult> {
     const result = await this.dispatch(input);
     if (result.timeoutSeconds === undefined) return result;
-    if (LOOPING_STEPS.has(input.step) && (await this.executionTooOld(input.leadId))) {
+    if (LOOPING_STEPS.has(input.step) && this.executionTooOld(this.loaded.get(input))) {
       return { decision: 'continue-as-new' };
     }
     return { ...result, timeoutSeconds: capWait(result.timeoutSeconds) };
@@ -114,10 +114,12 @@ export class LifecycleSteps {
    * Execution age comes from the lead (Score or Resume, the first step of every execution,
    * records it), not from `$$.Execution.StartTime`, which local engines fill with wall time.
    */
-  private async executionTooOld(leadId: string): Promise<boolean> {
-    const startedAt = (await this.deps.leads.get(leadId))?.executionStartedAt;
-    if (!startedAt) return false;
-    return this.deps.clock.now().getTime() - Date.parse(startedAt) > CONTINUE_AS_NEW_AFTER_DAYS * 86_400_000;
+  private executionTooOld(lead: Lead | undefined): boolean {
+    if (!lead?.executionStartedAt) return false;
+    return (
+      this.deps.clock.now().getTime() - Date.parse(lead.executionStartedAt) >
+      CONTINUE_AS_NEW_AFTER_DAYS * 86_400_000
+    );
   }
 
   private dispatch(input: StepInput): Promise<StepResult> {
@@ -155,9 +157,17 @@ export class LifecycleSteps {
     }
   }
 
-  private async load(leadId: string): Promise<Lead> {
-    const lead = await this.deps.leads.get(leadId);
-    if (!lead) throw new LeadNotFoundError(`Lead ${leadId} does not exist`);
+  /**
+   * The lead each step invocation loaded, so `run` can judge the execution's age without
+   * reading the item again. Keyed by the invocation's input: steps of different leads run
+   * concurrently on one instance.
+   */
+  private readonly loaded = new WeakMap<StepInput, Lead>();
+
+  private async load(input: StepInput): Promise<Lead> {
+    const lead = await this.deps.leads.get(input.leadId);
+    if (!lead) throw new LeadNotFoundError(`Lead ${input.leadId} does not exist`);
+    this.loaded.set(input, lead);
     return lead;
   }
 
@@ -197,7 +207,7 @@ export class LifecycleSteps {
 
   private async score(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const { score } = await this.rescore(lead, now);
     await this.deps.leads.transition(
       lead.leadId,
@@ -236,7 +246,7 @@ export class LifecycleSteps {
 
   private async qualify(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const { qualification } = await this.rescore(lead, now);
     if (qualification.decision === 'disqualify')
       return { decision: 'disqualify', reason: qualification.reason };
@@ -335,7 +345,7 @@ export class LifecycleSteps {
 
   private async nurtureCheck(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const { score, qualification } = await this.rescore(lead, now);
     const verdict = nurtureDecision(
       { nurtureStartedAt: lead.sla?.nurtureStartedAt ?? now.toISOString(), now, latest: qualification },
@@ -399,7 +409,7 @@ export class LifecycleSteps {
   /** Routes the lead to a rep (fairly, under concurrent hand-offs) and starts the first-touch SLA clock. */
   private async handOff(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const reassigning = input.previous?.decision === 'reassign';
     if (lead.stage === 'assigned' && lead.sla?.ladder && !reassigning) {
       // A retried hand-off that already went through: keep the assignment (and make sure the
@@ -546,7 +556,7 @@ export class LifecycleSteps {
   /** One rung of the escalation ladder per call: remind, breach, escalate, reassign. */
   private async firstTouchOverdue(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const ladder = lead.sla?.ladder;
     if (!ladder) throw new Error(`Lead ${lead.leadId} has no first-touch ladder`);
     const calendar = this.calendarFor(lead.owner);
@@ -694,7 +704,7 @@ export class LifecycleSteps {
   /** Acceptance or outcome overdue: alert once per window and wait another window. */
   private async deadlineOverdue(input: StepInput, kind: 'decision' | 'outcome'): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const calendar = this.calendarFor(lead.owner);
     const dueAt = kind === 'decision' ? lead.sla?.acceptanceDueAt : lead.sla?.outcomeDueAt;
     // Woken before the deadline (long deadlines take several capped waits): just wait on.
@@ -734,7 +744,7 @@ export class LifecycleSteps {
   /** Sales rejected the lead (reason kept) or nurture ran out: back to marketing. */
   private async recycle(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const reason = String(input.previous?.reason ?? 'recycled');
     const rejected = input.previous?.decision === 'rejected';
     if (lead.owner?.repId && rejected) await this.deps.routing.release(lead.owner.repId, lead.leadId);
@@ -776,7 +786,7 @@ export class LifecycleSteps {
 
   private async disqualify(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const reason = String(input.previous?.reason ?? 'disqualified');
     if (
       lead.owner?.repId &&
@@ -805,7 +815,7 @@ export class LifecycleSteps {
 
   private async recordOutcome(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const result = input.previous?.result === 'won' ? 'won' : 'lost';
     const reason = typeof input.previous?.reason === 'string' ? input.previous.reason : undefined;
     if (lead.owner?.repId && lead.stage !== 'won' && lead.stage !== 'lost')
@@ -863,7 +873,7 @@ export class LifecycleSteps {
   /** Hands the lead to a fresh execution that resumes at its stage; this one then ends. */
   private async continueAsNew(input: StepInput): Promise<StepResult> {
     const now = this.deps.clock.now();
-    const lead = await this.load(input.leadId);
+    const lead = await this.load(input);
     const generation = (lead.lifecycleGeneration ?? 1) + 1;
     const name = `${lead.leadId}-g${generation}`;
     await this.deps.leads.transition(

@@ -8,10 +8,10 @@
  * resume command and reports use.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EngagementRecord, Lead, LeadProfile, Stage, TimelineEntry } from '../domain/lead.ts';
 import { documentClient } from './aws-clients.ts';
+import { unlessConditionFails } from './conditional-write.ts';
 
 export interface LeadChange {
   stage?: Stage;
@@ -56,8 +56,8 @@ export class LeadStore {
 
   /** Creates the lead unless one with the same id exists. */
   async create(lead: Lead): Promise<'created' | 'exists'> {
-    try {
-      await documentClient().send(
+    const result = await unlessConditionFails(() =>
+      documentClient().send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -71,12 +71,9 @@ export class LeadStore {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return 'created';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'exists';
-      throw error;
-    }
+      ),
+    );
+    return result === undefined ? 'exists' : 'created';
   }
 
   /**
@@ -193,8 +190,8 @@ export class LeadStore {
 
   /** Records a one-off fact (an alert sent, a wait registered) once; false when it was already there. */
   async markOnce(leadId: string, marker: string, at: Date): Promise<boolean> {
-    try {
-      await documentClient().send(
+    const result = await unlessConditionFails(() =>
+      documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: leadKey(leadId),
@@ -203,12 +200,9 @@ export class LeadStore {
           ExpressionAttributeNames: { '#markers': 'markers', '#m': marker },
           ExpressionAttributeValues: { ':at': at.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return result !== undefined;
   }
 
   async unmark(leadId: string, marker: string): Promise<void> {
@@ -278,8 +272,8 @@ export class LeadStore {
     kind: string,
     token: string,
   ): Promise<{ claimed: boolean; pending?: Record<string, unknown> }> {
-    try {
-      const result = await documentClient().send(
+    const result = await unlessConditionFails(() =>
+      documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: leadKey(leadId),
@@ -294,15 +288,13 @@ export class LeadStore {
           ExpressionAttributeValues: { ':token': token },
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      const pending = (result.Attributes?.pending as Record<string, Record<string, unknown>> | undefined)?.[
-        kind
-      ];
-      return { claimed: true, pending };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { claimed: false };
-      throw error;
-    }
+      ),
+    );
+    if (result === undefined) return { claimed: false };
+    const pending = (result.Attributes?.pending as Record<string, Record<string, unknown>> | undefined)?.[
+      kind
+    ];
+    return { claimed: true, pending };
   }
 
   async get(leadId: string): Promise<Lead | undefined> {

@@ -5,9 +5,10 @@
  * A rep's load is the set of lead ids they hold, not a counter, so taking and giving back a
  * lead are idempotent: a hand-off retried after a crash cannot count the same lead twice.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients.ts';
+import { unlessConditionFails } from './conditional-write.ts';
 
 const rotationKey = (teamId: string) => ({ pk: `TEAM#${teamId}`, sk: 'ROTATION' });
 const loadKey = (repId: string) => ({ pk: `REP#${repId}`, sk: 'LOAD' });
@@ -37,8 +38,8 @@ export class RoutingStore {
 
   /** Moves the cursor only if nobody else moved it since our snapshot (fair under concurrency). */
   async advanceCursor(teamId: string, expected: number, next: number): Promise<boolean> {
-    try {
-      await documentClient().send(
+    const result = await unlessConditionFails(() =>
+      documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: rotationKey(teamId),
@@ -48,18 +49,15 @@ export class RoutingStore {
           ExpressionAttributeNames: { '#cursor': 'cursor' },
           ExpressionAttributeValues: { ':next': next, ':expected': expected },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return result !== undefined;
   }
 
   /** Adds the lead to the rep's load unless the rep is full (a lead already held always fits). */
   async reserve(repId: string, leadId: string, capacity: number): Promise<boolean> {
-    try {
-      await documentClient().send(
+    const result = await unlessConditionFails(() =>
+      documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: loadKey(repId),
@@ -69,12 +67,9 @@ export class RoutingStore {
           ExpressionAttributeNames: { '#leads': 'leads' },
           ExpressionAttributeValues: { ':lead': new Set([leadId]), ':leadId': leadId, ':capacity': capacity },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return result !== undefined;
   }
 
   async release(repId: string, leadId: string): Promise<void> {

@@ -45,16 +45,17 @@ export class LeadflowHandlers extends Construct {
       table,
       'readWrite',
     );
+    // The state machine invokes lifecycle-step, so its ARN is built from the name (a reference would be a cycle).
+    const lifecycleArn = stateMachineArnFor(this, config.name);
     this.lifecycleStep = fn('lifecycle-step', 'Runs one lead lifecycle step')
       .bindTable(table, 'readWrite')
       .publishTo(bus)
       .allowSendEmail(config.email.sender)
-      // register-wait completes a wait at once when the activity came first. The state machine
-      // invokes this function, so its ARN is built from the name (a reference would be a cycle).
-      .allowTaskResponse(stateMachineArnFor(this, config.name))
+      // register-wait completes a wait at once when the activity came first.
+      .allowTaskResponse(lifecycleArn)
       // continue-as-new: a lead that outlives Standard workflows' one-year limit continues in a
       // fresh execution of the same state machine.
-      .allowStartExecution(stateMachineArnFor(this, config.name));
+      .allowStartExecution(lifecycleArn);
     this.completeWait = fn('complete-wait', 'Resumes a lifecycle waiting for sales activity')
       .bindTable(table, 'readWrite')
       .publishTo(bus);

@@ -4,6 +4,7 @@
  * embedded DynamoDB (dynalite), SES (aws-ses-v2-local) and a local Step Functions/EventBridge
  * endpoint. Used by `npm start`, the end-to-end and workflow tests, and the benchmarks.
  */
+import type { ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { loadBusinessUnitConfig } from '../../config/load.ts';
@@ -137,7 +138,10 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
 
   const issuer = createLocalIssuer({ keyDir: options.keyDir });
   const verify = issuer.createVerifier();
-  const json = (body: unknown) => JSON.stringify(body, null, 2);
+  const sendJson = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body, null, 2));
+  };
   const api = await startApiGatewayServer({
     port: options.port ?? 3000,
     routes: synth.httpRoutes.map((r) => {
@@ -158,8 +162,7 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
         method: 'GET',
         path: '/health',
         respond: (_req, res) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(json({ status: 'ok', businessUnit: config.name, now: clock.now().toISOString() }));
+          sendJson(res, 200, { status: 'ok', businessUnit: config.name, now: clock.now().toISOString() });
         },
       },
       {
@@ -174,8 +177,7 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
         method: 'GET',
         path: '/_local/events',
         respond: (_req, res) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(json(bus.log));
+          sendJson(res, 200, bus.log);
         },
       },
       {
@@ -197,16 +199,18 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
             Detail: JSON.stringify(body.detail ?? null),
             EventBusName: busName,
           });
-          res.writeHead(result.ErrorCode ? 400 : 202, { 'content-type': 'application/json' });
-          res.end(json(result));
+          sendJson(res, result.ErrorCode ? 400 : 202, result);
         },
       },
       {
         method: 'GET',
         path: '/_local/executions',
         respond: (_req, res) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(json(stepFunctions.list().map(({ done: _done, ...e }) => e)));
+          sendJson(
+            res,
+            200,
+            stepFunctions.list().map(({ done: _done, ...e }) => e),
+          );
         },
       },
     ],

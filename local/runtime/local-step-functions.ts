@@ -107,31 +107,32 @@ export class LocalStepFunctions {
     const token = `local:${executionName}:${stateName}:${++this.tokenSeq}`;
     const timeoutSeconds = Number(payload.timeoutSeconds ?? 0);
     const parked = new Promise<unknown>((resolve, reject) => {
+      // Every way out of the wait (callback, failure, timeout) wakes the execution the same way.
+      const wake = (expired: boolean, settle: () => void) => {
+        wait.cancelTimer();
+        this.waits.delete(token);
+        if (expired) this.expired.add(token);
+        this.clock.enter();
+        settle();
+      };
       const arm = () =>
         timeoutSeconds > 0
-          ? this.clock.at(new Date(this.clock.now().getTime() + timeoutSeconds * 1000), () => {
-              this.waits.delete(token);
-              this.expired.add(token);
-              this.clock.enter();
-              reject(new StatesTimeout(`${stateName} timed out after ${timeoutSeconds}s`));
-            })
+          ? this.clock.at(new Date(this.clock.now().getTime() + timeoutSeconds * 1000), () =>
+              wake(true, () => reject(new StatesTimeout(`${stateName} timed out after ${timeoutSeconds}s`))),
+            )
           : () => {};
       const wait: PendingWait = {
         executionName,
         state: stateName,
-        resolve: (output) => {
-          wait.cancelTimer();
-          this.waits.delete(token);
-          this.clock.enter();
-          resolve(output);
-        },
-        reject,
-        cancelTimer: arm(),
+        resolve: (output) => wake(false, () => resolve(output)),
+        reject: (error) => wake(false, () => reject(error)),
+        cancelTimer: () => {},
         heartbeat: () => {
           wait.cancelTimer();
           wait.cancelTimer = arm();
         },
       };
+      wait.cancelTimer = arm();
       this.waits.set(token, wait);
     });
     // The library may stop listening (execution already failed); never leave a rejection unhandled.
@@ -213,37 +214,24 @@ export class LocalStepFunctions {
     return record;
   }
 
-  sendTaskSuccess(token: string, output: unknown): void {
+  /** The wait a token belongs to, or the error Step Functions gives for a used or unknown token. */
+  private liveWait(token: string): PendingWait {
     const wait = this.waits.get(token);
-    if (wait) {
-      wait.resolve(output);
-      return;
-    }
+    if (wait) return wait;
     if (this.expired.has(token)) throw new AwsServiceError('TaskTimedOut', 'Task Timed Out');
     throw new AwsServiceError('TaskDoesNotExist', 'Task does not exist anymore');
   }
 
+  sendTaskSuccess(token: string, output: unknown): void {
+    this.liveWait(token).resolve(output);
+  }
+
   sendTaskFailure(token: string, error: string, cause: string): void {
-    const wait = this.waits.get(token);
-    if (!wait)
-      throw new AwsServiceError(
-        this.expired.has(token) ? 'TaskTimedOut' : 'TaskDoesNotExist',
-        'Task does not exist anymore',
-      );
-    wait.cancelTimer();
-    this.waits.delete(token);
-    this.clock.enter();
-    wait.reject(Object.assign(new Error(cause), { name: error }));
+    this.liveWait(token).reject(Object.assign(new Error(cause), { name: error }));
   }
 
   sendTaskHeartbeat(token: string): void {
-    const wait = this.waits.get(token);
-    if (!wait)
-      throw new AwsServiceError(
-        this.expired.has(token) ? 'TaskTimedOut' : 'TaskDoesNotExist',
-        'Task does not exist anymore',
-      );
-    wait.heartbeat();
+    this.liveWait(token).heartbeat();
   }
 
   execution(name: string): ExecutionRecord | undefined {

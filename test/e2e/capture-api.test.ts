@@ -1,11 +1,4 @@
-/**
- * POST /leads end to end through the local HTTP API (API Gateway emulation, real handler,
- * embedded DynamoDB, local EventBridge and Step Functions), demo unit, manual virtual clock.
- * Every test uses its own email addresses: the runtime is shared by the whole file.
- */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/aws-clients.ts';
 import { leadIdFor } from '../../functions/domain/capture.ts';
 import { type Harness, startHarness } from '../support/local-harness.ts';
 
@@ -63,26 +56,6 @@ const executions = (leadId: string) => h.local.stepFunctions.list().filter((e) =
 const leadStatus = async (leadId: string) =>
   (await fetch(`${h.url}/leads/${leadId}`, { headers: { authorization: `Bearer ${h.opsToken}` } })).status;
 
-/** Quarantined submissions of one address, straight from the table (they have no API). */
-async function quarantined(email: string): Promise<Array<{ reasons: string[]; profile: { email: string } }>> {
-  const items: Array<Record<string, unknown>> = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: h.local.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :q',
-        ExpressionAttributeValues: { ':q': 'QUARANTINE' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items.filter((i) => (i.profile as { email?: string } | undefined)?.email === email) as never;
-}
-
 /** A spam submission must look like a success and leave no lead, event or execution behind. */
 async function expectSilentlyQuarantined(response: Response, email: string, reason: string) {
   expect(response.status).toBe(202);
@@ -99,7 +72,7 @@ async function expectSilentlyQuarantined(response: Response, email: string, reas
   expect(capturedEvents(realId)).toHaveLength(0);
   expect(capturedEvents(body.leadId)).toHaveLength(0);
   expect(executions(realId)).toHaveLength(0);
-  const items = await quarantined(email);
+  const items = await h.quarantined(email);
   expect(items).toHaveLength(1);
   expect(items[0]?.reasons).toContain(reason);
 }
@@ -595,7 +568,7 @@ describe('spam', () => {
     expect(response.headers.get('location')).toBe(DEFAULT_THANK_YOU);
     await h.settle();
     expect(await leadStatus(leadIdFor('demo', email))).toBe(404);
-    expect((await quarantined(email))[0]?.reasons).toEqual(['honeypot-filled']);
+    expect((await h.quarantined(email))[0]?.reasons).toEqual(['honeypot-filled']);
   });
 
   it('a form filled in 0.5 s (minimum 2 s) is quarantined', async () => {
@@ -621,7 +594,7 @@ describe('spam', () => {
     await h.settle();
     expect(await leadStatus(leadIdFor('demo', 'patient@human.example'))).toBe(200);
     expect(await leadStatus(leadIdFor('demo', 'patient-form@human.example'))).toBe(200);
-    expect(await quarantined('patient@human.example')).toHaveLength(0);
+    expect(await h.quarantined('patient@human.example')).toHaveLength(0);
   });
 
   it('a spam re-submission of a known lead does not touch the lead', async () => {
@@ -635,7 +608,7 @@ describe('spam', () => {
     const after = await h.getLead(leadId);
     expect(after.submissionCount).toBe(1);
     expect(after.timeline).toEqual(before.timeline);
-    expect(await quarantined(email)).toHaveLength(1);
+    expect(await h.quarantined(email)).toHaveLength(1);
   });
 });
 

@@ -5,9 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/aws-clients.ts';
 import { leadIdFor } from '../../functions/domain/capture.ts';
 import { type Harness, startHarness, unitConfig } from '../support/local-harness.ts';
 
@@ -69,19 +67,7 @@ afterAll(async () => {
 const leadStatus = async (leadId: string) =>
   (await fetch(`${h.url}/leads/${leadId}`, { headers: { authorization: `Bearer ${h.opsToken}` } })).status;
 
-async function quarantineReasons(email: string): Promise<string[][]> {
-  const page = await documentClient().send(
-    new QueryCommand({
-      TableName: h.local.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :q',
-      ExpressionAttributeValues: { ':q': 'QUARANTINE' },
-    }),
-  );
-  return (page.Items ?? [])
-    .filter((i) => (i.profile as { email?: string }).email === email)
-    .map((i) => i.reasons as string[]);
-}
+const quarantineReasons = async (email: string) => (await h.quarantined(email)).map((i) => i.reasons);
 
 /** Posts, then checks the caller saw an ordinary success and whether a real lead exists. */
 async function capture(body: Record<string, unknown>): Promise<{ leadId: string; stored: boolean }> {

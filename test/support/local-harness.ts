@@ -7,9 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import demo from '../../config/business-units/demo.ts';
 import type { BusinessUnitConfigInput } from '../../config/schema.ts';
 import { BusinessUnitConfig } from '../../config/schema.ts';
+import { documentClient } from '../../functions/adapters/aws-clients.ts';
 import { type LeadflowLocal, startLeadflowLocal } from '../../local/runtime/leadflow-local.ts';
 import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
 import { MARKETING_SOURCE, SALES_SOURCE } from '../../workflows/event-routes.ts';
@@ -34,6 +36,8 @@ export interface Harness {
   /** Lets virtual time run (firing due timers) until `until`, or until nothing is left to do. */
   runUntil(until: string | Date): Promise<void>;
   settle(): Promise<void>;
+  /** Quarantined submissions of one address, straight from the table (they have no API). */
+  quarantined(email: string): Promise<Array<{ reasons: string[]; profile: { email: string } }>>;
   emails(): Promise<Array<{ to: string[]; subject: string; text?: string }>>;
   path(leadId: string): string[];
   stop(): Promise<void>;
@@ -117,6 +121,24 @@ export async function startHarness(options: {
     },
     runUntil: (until) => clock.runUntilIdle(new Date(until)),
     settle,
+    quarantined: async (email) => {
+      const items: Array<Record<string, unknown>> = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documentClient().send(
+          new QueryCommand({
+            TableName: local.tableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :q',
+            ExpressionAttributeValues: { ':q': 'QUARANTINE' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return items.filter((i) => (i.profile as { email?: string } | undefined)?.email === email) as never;
+    },
     emails: () => local.ses.fetchSentEmails(),
     path: (leadId) => local.stepFunctions.execution(leadId)?.path ?? [],
     stop: () => local.stop(),

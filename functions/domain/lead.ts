@@ -114,7 +114,6 @@ export interface Lead {
     firstTouchAt?: string;
     touchAttempts?: number;
     breachedAt?: string;
-    escalationLevel?: number;
     reassignments?: number;
     acceptanceDueAt?: string;
     acceptedAt?: string;

@@ -451,7 +451,6 @@ export class LifecycleSteps {
           'sla.followUpDueAt': plan.followUpDueAt,
           'sla.reminderAt': plan.reminderAt,
           'sla.ladder': plan.state,
-          'sla.escalationLevel': 0,
           'sla.reassignments': reassignments,
           'sla.handoffs': handoffs,
           'sla.excludedRepIds': excluded,
@@ -605,7 +604,7 @@ export class LifecycleSteps {
         const updated = await this.deps.leads.transition(
           lead.leadId,
           {
-            set: { 'sla.ladder': step.state, 'sla.breachedAt': now.toISOString(), 'sla.escalationLevel': 0 },
+            set: { 'sla.ladder': step.state, 'sla.breachedAt': now.toISOString() },
             timeline: [
               timelineEntry(
                 now,
@@ -645,7 +644,7 @@ export class LifecycleSteps {
         const updated = await this.deps.leads.transition(
           lead.leadId,
           {
-            set: { 'sla.ladder': step.state, 'sla.escalationLevel': level },
+            set: { 'sla.ladder': step.state },
             timeline: [
               timelineEntry(
                 now,

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type Environment } from 'aws-cdk-lib';
 import { BusinessUnitConfigError, listBusinessUnits, loadBusinessUnitConfig } from '../config/load.ts';
+import { unitResourceNames } from '../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../config/schema.ts';
 import { REPO_ROOT } from './paths.ts';
-import { LeadflowStack, stackNameFor } from './stacks/leadflow-stack.ts';
+import { LeadflowStack } from './stacks/leadflow-stack.ts';
 
 /** Context key naming the unit(s) to synthesize: `-c businessUnit=demo` or `-c businessUnit=demo,emea`. */
 export const BUSINESS_UNIT_CONTEXT = 'businessUnit';
@@ -53,7 +54,7 @@ export function createLeadflowApp(options: CreateAppOptions = {}): App {
 }
 
 export function addBusinessUnitStack(app: App, config: BusinessUnitConfig, env?: Environment): LeadflowStack {
-  const name = stackNameFor(config.name);
+  const name = unitResourceNames(config.name).stack;
   return new LeadflowStack(app, name, { config, env });
 }
 

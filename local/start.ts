@@ -15,13 +15,14 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'in-memory': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
-    'clock-speed': { type: 'string', default: '1' },
+    'clock-speed': { type: 'string' },
     'clock-start': { type: 'string' },
   },
   strict: true,
 });
 
-const speed = Number(values['clock-speed']);
+const paced = values['clock-speed'] !== undefined || values['clock-start'] !== undefined;
+const speed = Number(values['clock-speed'] ?? '1');
 if (!Number.isFinite(speed) || speed <= 0) {
   console.error(`--clock-speed must be a positive number, not ${values['clock-speed']}`);
   process.exit(2);
@@ -40,7 +41,9 @@ try {
     port: Number(values.port),
     inMemory: values['in-memory'],
     dataDir: values['data-dir'],
-    clock: new VirtualClock({ mode: 'realtime', start, speed }),
+    // Without clock options the runtime keeps the machine's time; with them, time is paced
+    // (and stands still while work is in flight, so walk-throughs are exact on any machine).
+    clock: new VirtualClock(paced ? { mode: 'paced', start, speed } : { mode: 'wall' }),
   });
   const lines = [
     `Leadflow (${local.config.displayName}, unit ${local.config.name}) is running`,
@@ -51,7 +54,9 @@ try {
     `  Email outbox   ${local.ses.outboxUrl}`,
     `  Events         ${local.url}/_local/events    Executions ${local.url}/_local/executions`,
     `  Data           ${values['in-memory'] ? 'in memory' : (values['data-dir'] ?? `.leadflow/data/${local.config.name}`)}`,
-    `  Clock          ${local.clock.now().toISOString()} x${speed}`,
+    paced
+      ? `  Clock          ${local.clock.now().toISOString()} x${speed}${values['clock-start'] ? ', held until the first lead arrives' : ''}`
+      : `  Clock          the machine's clock`,
   ];
   if (local.resumed.length > 0) lines.push(`  Resumed ${local.resumed.length} open lead(s)`);
   console.log(lines.join('\n'));

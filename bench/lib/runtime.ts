@@ -11,13 +11,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { loadBusinessUnitConfig } from '../../config/load.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { dynamoDbClient } from '../../functions/adapters/aws-clients.ts';
+import { contactSales, contentLead, LeadflowDriver } from '../../local/driver.ts';
 import { type LeadflowLocal, startLeadflowLocal } from '../../local/runtime/leadflow-local.ts';
 import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
-import { MARKETING_SOURCE, SALES_SOURCE } from '../../workflows/event-routes.ts';
 
 /** Monday 23 March 2026, 10:00 in Berlin (CET): inside business hours, before the DST switch. */
 export const BENCH_START = '2026-03-23T09:00:00Z';
@@ -251,77 +250,28 @@ export async function startBenchRuntime(
     keyDir,
   });
   const meter = new Meter(local, { dynamo: options.meterDynamo });
-  const events = new EventBridgeClient({});
-  const settle = () => clock.runUntilIdle(clock.now());
-  const postLead = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    clock.track(() =>
-      fetch(`${local.url}/leads`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      }),
-    );
+  const driver = new LeadflowDriver(local);
   return {
     local,
     clock,
     meter,
-    postLead,
-    capture: async (body, headers) => {
-      const response = await postLead(body, headers);
-      const text = await response.text();
-      if (response.status !== 202) throw new Error(`capture failed: ${response.status} ${text}`);
-      return (JSON.parse(text) as { leadId: string }).leadId;
-    },
+    postLead: (body, headers) => driver.postLead(body, headers),
+    capture: (body, headers) => driver.capture(body, headers),
     activity: async (entries) => {
-      for (let i = 0; i < entries.length; i += 10) {
-        const batch = entries.slice(i, i + 10);
-        const result = await clock.track(() =>
-          events.send(
-            new PutEventsCommand({
-              Entries: batch.map((e) => ({
-                EventBusName: `leadflow-${local.config.name}`,
-                Source: e.type === 'EngagementRecorded' ? MARKETING_SOURCE : SALES_SOURCE,
-                DetailType: e.type,
-                Detail: JSON.stringify(e.detail),
-              })),
-            }),
-          ),
-        );
-        if (result.FailedEntryCount) throw new Error(`PutEvents refused ${result.FailedEntryCount} entries`);
-      }
-      await local.bus.drain();
-      await settle();
+      await driver.activity(entries);
+      await driver.settle();
     },
-    settle,
-    runUntil: (until) => clock.runUntilIdle(new Date(until)),
+    settle: () => driver.settle(),
+    runUntil: (until) => driver.runUntil(until),
     stop: async () => {
-      events.destroy();
+      driver.stop();
       await local.stop();
       rmSync(keyDir, { recursive: true, force: true });
     },
   };
 }
 
-/** A sales-ready hand-raiser (SQL at once in the demo unit); DACH or international by country. */
-export const contactSales = (email: string, country = 'DE', extra: Record<string, unknown> = {}) => ({
-  email,
-  firstName: 'Eva',
-  lastName: 'Schmidt',
-  company: 'Acme GmbH',
-  jobTitle: 'Head of Operations',
-  country,
-  intent: 'contact-sales',
-  consent: true,
-  ...extra,
-});
-
-/** A low-fit content lead: nurtured in the demo unit. */
-export const contentLead = (email: string, country = 'DE') => ({
-  email,
-  company: 'Widgets AG',
-  country,
-  intent: 'content',
-});
+export { contactSales, contentLead };
 
 /** History events AWS would record for a path: ~5 per Task, 2 per other state, 2 for the execution, ~3 per retry. */
 export function historyEvents(

@@ -4,23 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  EVENT_SOURCE,
-  LEADFLOW_EVENTS,
-  type LeadflowEventData,
-  type LeadflowEventName,
-} from '../events/catalog.ts';
+import { EVENT_SOURCE, LEADFLOW_EVENTS } from '../events/catalog.ts';
+import type { EventPublisher as EventPublisherPort, PublishedEvent } from '../use-cases/ports.ts';
 import { eventBridgeClient } from './clients/eventbridge.ts';
 
-export interface PublishedEvent<N extends LeadflowEventName = LeadflowEventName> {
-  name: N;
-  leadId: string;
-  data: LeadflowEventData<N>;
-  /** Stable id for retried steps, so consumers can de-duplicate. */
-  eventId?: string;
-}
-
-export class EventPublisher {
+export class EventPublisher implements EventPublisherPort {
   constructor(
     private readonly busName: string,
     private readonly businessUnit: string,

@@ -10,24 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EngagementRecord, Lead, LeadProfile, Stage, TimelineEntry } from '../domain/lead.ts';
+import type { LeadChange, LeadRepository, StoredWait, WaitResult } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
-
-export interface LeadChange {
-  stage?: Stage;
-  /** Dotted attribute paths to set; `undefined` removes the attribute. */
-  set?: Record<string, unknown>;
-  timeline?: TimelineEntry[];
-  /** Refuse the change unless the lead is in one of these stages. */
-  onlyFromStages?: Stage[];
-}
-
-export interface StoredWait {
-  token: string;
-  state: string;
-  registeredAt: string;
-  timeoutSeconds: number;
-}
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 
@@ -51,7 +36,7 @@ function toLead(item: Record<string, unknown>): Lead {
   return lead as unknown as Lead;
 }
 
-export class LeadStore {
+export class LeadStore implements LeadRepository {
   constructor(private readonly tableName: string) {}
 
   /** Creates the lead unless one with the same id exists. */
@@ -221,7 +206,7 @@ export class LeadStore {
     leadId: string,
     kind: string,
     wait: StoredWait,
-  ): Promise<{ lead: Lead; pending?: Record<string, unknown> }> {
+  ): Promise<{ lead: Lead; pending?: WaitResult }> {
     const result = await documentClient().send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -236,7 +221,7 @@ export class LeadStore {
     const item = result.Attributes ?? {};
     return {
       lead: toLead(item),
-      pending: (item.pending as Record<string, Record<string, unknown>> | undefined)?.[kind],
+      pending: (item.pending as Record<string, WaitResult> | undefined)?.[kind],
     };
   }
 
@@ -244,11 +229,7 @@ export class LeadStore {
    * Records an activity's result for a wait of this kind, whether or not the wait has begun,
    * and returns the wait of that kind in progress, if any (one request for both).
    */
-  async setPending(
-    leadId: string,
-    kind: string,
-    output: Record<string, unknown>,
-  ): Promise<StoredWait | undefined> {
+  async setPending(leadId: string, kind: string, output: WaitResult): Promise<StoredWait | undefined> {
     const result = await documentClient().send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -271,7 +252,7 @@ export class LeadStore {
     leadId: string,
     kind: string,
     token: string,
-  ): Promise<{ claimed: boolean; pending?: Record<string, unknown> }> {
+  ): Promise<{ claimed: boolean; pending?: WaitResult }> {
     const result = await unlessConditionFails(() =>
       documentClient().send(
         new UpdateCommand({
@@ -291,9 +272,7 @@ export class LeadStore {
       ),
     );
     if (result === undefined) return { claimed: false };
-    const pending = (result.Attributes?.pending as Record<string, Record<string, unknown>> | undefined)?.[
-      kind
-    ];
+    const pending = (result.Attributes?.pending as Record<string, WaitResult> | undefined)?.[kind];
     return { claimed: true, pending };
   }
 

@@ -1,9 +1,10 @@
 /** Sends plain-text notification emails through SES (v1 API). */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import type { EmailMessage } from '../domain/notifications.ts';
+import type { Mailer as MailerPort } from '../use-cases/ports.ts';
 import { sesClient } from './clients/ses.ts';
 
-export class Mailer {
+export class Mailer implements MailerPort {
   constructor(private readonly sender: string) {}
 
   /**

@@ -7,13 +7,14 @@
  */
 
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RoutingState } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
 
 const rotationKey = (teamId: string) => ({ pk: `TEAM#${teamId}`, sk: 'ROTATION' });
 const loadKey = (repId: string) => ({ pk: `REP#${repId}`, sk: 'LOAD' });
 
-export class RoutingStore {
+export class RoutingStore implements RoutingState {
   constructor(private readonly tableName: string) {}
 
   async snapshot(

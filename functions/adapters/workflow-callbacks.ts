@@ -10,12 +10,10 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import type { WaitResult } from '../use-cases/ports.ts';
 import { sfnClient } from './clients/sfn.ts';
 
-export async function completeWait(
-  token: string,
-  output: Record<string, unknown>,
-): Promise<'completed' | 'stale'> {
+export async function completeWait(token: string, output: WaitResult): Promise<'completed' | 'stale'> {
   try {
     await sfnClient().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
     return 'completed';

@@ -16,15 +16,15 @@ import { validationProblem } from '../http/problem.ts';
 import { problemErrorHandler } from '../http/problem-error-handler.ts';
 import { decodeBody, prefersHtml } from '../http/request-body.ts';
 import { clock } from '../runtime/clock.ts';
-import { requiredEnv } from '../runtime/env.ts';
+import { ENV, requiredEnv } from '../runtime/env.ts';
 import { logger } from '../runtime/logger.ts';
 import { unitConfig } from '../runtime/unit-config.ts';
 import { foldFormFields, LeadSubmission, toProfile } from '../schemas/lead-submission.ts';
 import { captureLead } from '../use-cases/capture-lead.ts';
 
-const tableName = requiredEnv('TABLE_NAME');
+const tableName = requiredEnv(ENV.tableName);
 const leads = new LeadStore(tableName);
-const events = new EventPublisher(requiredEnv('EVENT_BUS_NAME'), unitConfig().name);
+const events = new EventPublisher(requiredEnv(ENV.eventBusName), unitConfig().name);
 
 const idempotencyStore = new DynamoDBPersistenceLayer({
   tableName,

@@ -9,11 +9,11 @@ import { callerFrom, requireAnyRole } from '../http/caller.ts';
 import { leadRepresentation } from '../http/lead-representation.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { problemErrorHandler } from '../http/problem-error-handler.ts';
-import { requiredEnv } from '../runtime/env.ts';
+import { ENV, requiredEnv } from '../runtime/env.ts';
 import { logger } from '../runtime/logger.ts';
 import { unitConfig } from '../runtime/unit-config.ts';
 
-const leads = new LeadStore(requiredEnv('TABLE_NAME'));
+const leads = new LeadStore(requiredEnv(ENV.tableName));
 
 async function getLead(
   event: APIGatewayProxyEventV2WithJWTAuthorizer,

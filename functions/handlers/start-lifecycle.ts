@@ -6,10 +6,10 @@ import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { startLifecycle } from '../adapters/workflow-callbacks.ts';
 import { LEADFLOW_EVENTS } from '../events/catalog.ts';
-import { requiredEnv } from '../runtime/env.ts';
+import { ENV, requiredEnv } from '../runtime/env.ts';
 import { logger } from '../runtime/logger.ts';
 
-const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
+const stateMachineArn = requiredEnv(ENV.stateMachineArn);
 
 export const handler = middy<EventBridgeEvent<'LeadCaptured', unknown>, void>().handler(async (event) => {
   const detail = LEADFLOW_EVENTS.LeadCaptured.parse(event.detail);

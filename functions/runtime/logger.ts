@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ENV } from './env.ts';
 
 /**
  * One logger per process. Never pass personal data (email, phone, names, free text) to it:
@@ -6,5 +7,5 @@ import { Logger } from '@aws-lambda-powertools/logger';
  */
 export const logger = new Logger({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'leadflow',
-  persistentKeys: { businessUnit: process.env.BUSINESS_UNIT ?? 'unknown' },
+  persistentKeys: { businessUnit: process.env[ENV.businessUnit] ?? 'unknown' },
 });

@@ -8,29 +8,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
-import type { PublishedEvent } from '../adapters/event-publisher.ts';
 import { assessSpam, leadIdFor, newLead, resubmission, type SpamSignals } from '../domain/capture.ts';
 import type { Clock, Lead, LeadProfile } from '../domain/lead.ts';
+import type { EventPublisher, LeadRepository, PublishedEvent } from './ports.ts';
 
 export interface CaptureDependencies {
   config: BusinessUnitConfig;
   clock: Clock;
-  leads: {
-    create(lead: Lead): Promise<'created' | 'exists'>;
-    recordResubmission: (
-      leadId: string,
-      profile: LeadProfile,
-      entry: Lead['timeline'][number],
-      engagement: Lead['engagements'][number],
-    ) => Promise<Lead>;
-    quarantine(params: {
-      profile: LeadProfile;
-      reasons: string[];
-      now: Date;
-      sourceIp?: string;
-    }): Promise<string>;
-  };
-  events: { publish(events: PublishedEvent[], occurredAt: Date): Promise<void> };
+  leads: Pick<LeadRepository, 'create' | 'recordResubmission' | 'quarantine'>;
+  events: EventPublisher;
 }
 
 export type CaptureResult =

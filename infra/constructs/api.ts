@@ -23,6 +23,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { acknowledgeNag } from '../nag.ts';
 import { createLogGroup } from './log-group.ts';
@@ -51,7 +52,7 @@ export class LeadflowApi extends Construct {
     const { config } = props;
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
-      apiName: `leadflow-${config.name}`,
+      apiName: unitResourceNames(config.name).httpApi,
       description: `Leadflow API for ${config.displayName}`,
       // API Gateway answers preflights itself (no authorizer runs on OPTIONS).
       corsPreflight: {

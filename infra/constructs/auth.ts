@@ -15,6 +15,7 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { acknowledgeNag } from '../nag.ts';
 
@@ -43,7 +44,7 @@ export class LeadflowAuth extends Construct {
       this.audience = [...oidc.audience];
     } else {
       const pool = new UserPool(this, 'UserPool', {
-        userPoolName: `leadflow-${config.name}`,
+        userPoolName: unitResourceNames(config.name).userPool,
         // Staff accounts only: ops invite reps; nobody signs themselves up.
         selfSignUpEnabled: false,
         signInAliases: { email: true },
@@ -92,7 +93,7 @@ export class LeadflowAuth extends Construct {
     }
 
     this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', this.issuer, {
-      authorizerName: `leadflow-${config.name}-jwt`,
+      authorizerName: unitResourceNames(config.name).authorizer,
       jwtAudience: this.audience,
       identitySource: ['$request.header.Authorization'],
     });

@@ -8,6 +8,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import {
   EVENT_ROUTES,
@@ -19,10 +20,6 @@ import { acknowledgeNag } from '../nag.ts';
 
 /** CloudFormation metadata key on each AWS::Events::Rule naming its EVENT_ROUTES row. */
 export const ROUTE_METADATA_KEY = 'leadflow:route';
-
-export function eventBusName(unit: string): string {
-  return `leadflow-${unit}`;
-}
 
 /** Leadflow's own source plus every source a route listens to. */
 export function archivedSources(routes: readonly EventRoute[] = EVENT_ROUTES): string[] {
@@ -46,7 +43,7 @@ export class LeadflowEvents extends Construct {
     super(scope, id);
     const unit = props.config.name;
     this.bus = new EventBus(this, 'Bus', {
-      eventBusName: eventBusName(unit),
+      eventBusName: unitResourceNames(unit).eventBus,
       description: `Leadflow lead events for ${props.config.displayName}`,
     });
     // Replayable history of every lead event (own and inbound), for recovery after a bad deploy.

@@ -13,6 +13,7 @@ import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { ENV } from '../../functions/runtime/env.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { createLogGroup } from './log-group.ts';
@@ -33,14 +34,7 @@ export const HANDLER_METADATA_KEY = 'leadflow:handler';
 export const UNIT_CONFIG_DEFINE = 'process.env.LEADFLOW_UNIT_CONFIG';
 export const POWERTOOLS_SERVICE_NAME = 'leadflow';
 
-/** Environment variable names the functions receive. */
-export const ENV = {
-  businessUnit: 'BUSINESS_UNIT',
-  tableName: 'TABLE_NAME',
-  eventBusName: 'EVENT_BUS_NAME',
-  stateMachineArn: 'STATE_MACHINE_ARN',
-  sesSender: 'SES_SENDER',
-} as const;
+export { ENV };
 
 export function handlerEntry(name: HandlerName): string {
   return join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`);

@@ -7,14 +7,11 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { buildLeadLifecycle } from '../../workflows/lead-lifecycle.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import { createLogGroup } from './log-group.ts';
-
-export function stateMachineName(unit: string): string {
-  return `leadflow-${unit}-lifecycle`;
-}
 
 /**
  * The lifecycle state machine's ARN built from its fixed name, not a reference to it: a function
@@ -25,7 +22,7 @@ export function stateMachineArnFor(scope: Construct, unit: string): string {
   return Stack.of(scope).formatArn({
     service: 'states',
     resource: 'stateMachine',
-    resourceName: stateMachineName(unit),
+    resourceName: unitResourceNames(unit).stateMachine,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }
@@ -41,7 +38,7 @@ export class LeadflowWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: LeadflowWorkflowProps) {
     super(scope, id);
-    const name = stateMachineName(props.config.name);
+    const name = unitResourceNames(props.config.name).stateMachine;
     // The /aws/vendedlogs/ prefix keeps Step Functions from growing the account-wide
     // CloudWatch Logs resource policy with one entry per log group.
     this.logGroup = createLogGroup(this, 'Logs', {

@@ -1,6 +1,7 @@
 /** One business unit's complete Leadflow deployment. */
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { LeadflowApi } from '../constructs/api.ts';
 import { LeadflowAuth } from '../constructs/auth.ts';
@@ -10,10 +11,6 @@ import { LeadflowHandlers } from '../constructs/handlers.ts';
 import { LeadflowMonitoring } from '../constructs/monitoring.ts';
 import { LeadflowWorkflow } from '../constructs/workflow.ts';
 import { acknowledgeNag } from '../nag.ts';
-
-export function stackNameFor(unit: string): string {
-  return `Leadflow-${unit}`;
-}
 
 export interface LeadflowStackProps extends StackProps {
   config: BusinessUnitConfig;
@@ -32,7 +29,7 @@ export class LeadflowStack extends Stack {
   constructor(scope: Construct, id: string, props: LeadflowStackProps) {
     const { config, ...stackProps } = props;
     super(scope, id, {
-      stackName: stackNameFor(config.name),
+      stackName: unitResourceNames(config.name).stack,
       description: `Leadflow lead lifecycle and SLA engine: ${config.displayName} (${config.name})`,
       ...stackProps,
     });

@@ -8,10 +8,12 @@ import type { ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { loadBusinessUnitConfig } from '../../config/load.ts';
+import { type UnitResourceNames, unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { LeadStore } from '../../functions/adapters/lead-store.ts';
 import { OPEN_STAGES } from '../../functions/domain/lead.ts';
 import { useClock } from '../../functions/runtime/clock.ts';
+import { ENV } from '../../functions/runtime/env.ts';
 import { useUnitConfig } from '../../functions/runtime/unit-config.ts';
 import { type SynthesizedUnit, synthesizeBusinessUnit } from '../../infra/synth.ts';
 import { createLocalIssuer, type LocalIssuer } from '../auth/local-issuer.ts';
@@ -41,6 +43,7 @@ export interface LeadflowLocalOptions {
 export interface LeadflowLocal {
   url: string;
   config: BusinessUnitConfig;
+  names: UnitResourceNames;
   clock: VirtualClock;
   synth: SynthesizedUnit;
   ses: EmbeddedSes;
@@ -87,7 +90,7 @@ function corsFromTemplate(template: Record<string, unknown>) {
 export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Promise<LeadflowLocal> {
   const config =
     typeof options.unit === 'object' ? options.unit : await loadBusinessUnitConfig(options.unit ?? 'demo');
-  const clock = options.clock ?? new VirtualClock({ mode: 'realtime' });
+  const clock = options.clock ?? new VirtualClock({ mode: 'wall' });
   useUnitConfig(config);
   useClock(clock);
   const synth = synthesizeBusinessUnit(config);
@@ -100,18 +103,19 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
           port: options.servicePorts?.dynamodb,
         },
   );
-  const tableName = `leadflow-${config.name}`;
+  const names = unitResourceNames(config.name);
+  const tableName = names.table;
   await ensureTable(dynamo.endpoint, tableFromTemplate(synth.template, tableName));
   const ses = await startEmbeddedSes({ port: options.servicePorts?.ses ?? 0 });
 
   const invoker = new LambdaInvoker(clock);
-  const busName = `leadflow-${config.name}`;
+  const busName = names.eventBus;
   const bus = new LocalEventBus(busName, synth.eventRules, invoker, clock);
   const stepFunctions = new LocalStepFunctions(
     synth.stateMachineDefinition as never,
     invoker,
     clock,
-    `leadflow-${config.name}-lifecycle`,
+    names.stateMachine,
   );
   const aws = await startLocalAwsEndpoint(
     { ...stepFunctions.operations(), ...bus.operations() },
@@ -127,11 +131,11 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     AWS_ENDPOINT_URL_SES: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: aws.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: busName,
-    STATE_MACHINE_ARN: stepFunctions.arn,
-    BUSINESS_UNIT: config.name,
-    SES_SENDER: config.email.sender,
+    [ENV.tableName]: tableName,
+    [ENV.eventBusName]: busName,
+    [ENV.stateMachineArn]: stepFunctions.arn,
+    [ENV.businessUnit]: config.name,
+    [ENV.sesSender]: config.email.sender,
     POWERTOOLS_SERVICE_NAME: 'leadflow',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
@@ -233,6 +237,7 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
   return {
     url: api.url,
     config,
+    names,
     clock,
     synth,
     ses,

@@ -1,36 +1,27 @@
 /**
  * Runs the synthesized state machine in-process with aws-local-stepfunctions, with Step
- * Functions' own semantics where the library has none:
+ * Functions' own semantics where the library has none (see asl-engine-definition.ts):
  * - Task states call the same handler modules their Lambda ARN names;
  * - callback waits (`.waitForTaskToken`) get a unique token per wait (the library passes one
- *   static `$$.Task.Token` per run), park until SendTaskSuccess, and time out on the virtual
- *   clock with States.Timeout (not retryable, as on AWS);
+ *   static `$$.Task.Token` per run, which the engine replaces wherever the definition put it),
+ *   park until SendTaskSuccess/Failure, and time out on the virtual clock after the
+ *   definition's TimeoutSeconds/TimeoutSecondsPath (States.Timeout) or, without a heartbeat
+ *   in time, its HeartbeatSeconds (States.HeartbeatTimeout);
+ * - Retry and Catch are the definition's, run by the library; retry pauses follow the clock;
  * - execution names are unique: the same name and input is a no-op, other input is refused.
+ * The engine reads nothing from a payload that the definition does not name.
  */
 import { StateMachine } from 'aws-local-stepfunctions';
+import { type Asl, engineDefinition, type TaskTiming, unwrapTaskInput } from './asl-engine-definition.ts';
 import type { LambdaInvoker } from './lambda-invoker.ts';
 import { AwsServiceError } from './local-aws-endpoint.ts';
 import type { VirtualClock } from './virtual-clock.ts';
-
-type AslState = {
-  Type: string;
-  Resource?: string;
-  Parameters?: Record<string, unknown>;
-  Retry?: Array<{
-    ErrorEquals: string[];
-    IntervalSeconds?: number;
-    MaxAttempts?: number;
-    BackoffRate?: number;
-  }>;
-};
-type Asl = { StartAt: string; States: Record<string, AslState> };
 
 interface PendingWait {
   executionName: string;
   state: string;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
-  cancelTimer: () => void;
   heartbeat: () => void;
 }
 
@@ -49,31 +40,78 @@ export interface ExecutionRecord {
   done: Promise<void>;
 }
 
-class StatesTimeout extends Error {
-  override name = 'States.Timeout';
-  // aws-local-stepfunctions only treats its own timeout class as non-retryable.
-  readonly isRetryable = false;
+/** Stands in for `$$.Task.Token` in the library's context; replaced by a unique token per wait. */
+const TOKEN_PLACEHOLDER = 'leadflow-local-task-token';
+
+/**
+ * The library's own States.Timeout error class. Its retry and catch matching treats only that
+ * class as a timeout (`States.TaskFailed` must not match it), and it is not exported, so it is
+ * learned once from a task the library itself times out.
+ */
+const StatesTimeoutError: new () => Error = await (async () => {
+  const probe = new StateMachine(
+    {
+      StartAt: 'Probe',
+      States: {
+        Probe: {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:local:0:function:probe',
+          TimeoutSeconds: 0.001,
+          End: true,
+        },
+      },
+    } as never,
+    { validationOptions: { noValidate: true } } as never,
+  );
+  const run = probe.run({}, {
+    overrides: { taskResourceLocalHandlers: { Probe: () => new Promise(() => {}) } },
+  } as never);
+  try {
+    await run.result;
+  } catch (error) {
+    const cause = (error as { cause?: Error }).cause;
+    if (cause?.name === 'States.Timeout') return cause.constructor as new () => Error;
+  }
+  throw new Error('aws-local-stepfunctions did not raise States.Timeout; the local engine needs updating');
+})();
+
+function timeoutError(name: 'States.Timeout' | 'States.HeartbeatTimeout', message: string): Error {
+  return Object.assign(new StatesTimeoutError(), { name, message });
 }
 
 const lambdaNameFromArn = (arn: unknown): string | undefined =>
   typeof arn === 'string' ? /:function:([a-z0-9-]+)/.exec(arn)?.[1] : undefined;
 
+/** Puts the wait's own token wherever the definition placed `$$.Task.Token`. */
+function withToken(value: unknown, token: string): unknown {
+  if (value === TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((v) => withToken(v, token));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withToken(v, token)]));
+  return value;
+}
+
 export class LocalStepFunctions {
   readonly arn: string;
   private readonly machine: StateMachine;
+  private readonly definition: Asl;
+  private readonly timing: Map<string, TaskTiming>;
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly waits = new Map<string, PendingWait>();
   private readonly expired = new Set<string>();
   private tokenSeq = 0;
 
   constructor(
-    private readonly definition: Asl,
+    synthesized: Asl,
     private readonly invoker: LambdaInvoker,
     private readonly clock: VirtualClock,
     name: string,
   ) {
     this.arn = `arn:aws:states:local:000000000000:stateMachine:${name}`;
-    this.machine = new StateMachine(definition as never, {
+    const prepared = engineDefinition(synthesized);
+    this.definition = prepared.definition;
+    this.timing = prepared.timing;
+    this.machine = new StateMachine(this.definition as never, {
       validationOptions: { checkArn: false, checkPaths: false },
     });
   }
@@ -82,17 +120,17 @@ export class LocalStepFunctions {
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, state] of Object.entries(this.definition.States)) {
       if (state.Type !== 'Task') continue;
-      const callback = state.Resource?.endsWith('.waitForTaskToken');
+      const callback = state.Resource?.endsWith('.waitForTaskToken') ?? false;
       const direct = lambdaNameFromArn(state.Resource);
+      const timing = this.timing.get(stateName) ?? {};
       overrides[stateName] = async (input: unknown) => {
-        const params = input as { FunctionName?: string; Payload?: Record<string, unknown> };
-        const handler = direct ?? lambdaNameFromArn(params.FunctionName);
+        const task = unwrapTaskInput(stateName, timing, input as Record<string, unknown>);
+        const params = task.parameters as { FunctionName?: string; Payload?: unknown };
+        const handler = direct ?? lambdaNameFromArn(params?.FunctionName);
         if (!handler) throw new Error(`State ${stateName}: no local handler for ${state.Resource}`);
-        if (!callback) {
-          const payload = direct ? input : params.Payload;
-          return this.invoker.invoke(handler, payload);
-        }
-        return this.callbackWait(executionName, stateName, handler, params.Payload ?? {});
+        const payload = direct ? task.parameters : params.Payload;
+        if (!callback) return this.invoker.invoke(handler, payload);
+        return this.callbackWait(executionName, stateName, handler, payload, task);
       };
     }
     return overrides;
@@ -102,42 +140,59 @@ export class LocalStepFunctions {
     executionName: string,
     stateName: string,
     handler: string,
-    payload: Record<string, unknown>,
+    payload: unknown,
+    limits: { timeoutSeconds?: number; heartbeatSeconds?: number },
   ) {
     const token = `local:${executionName}:${stateName}:${++this.tokenSeq}`;
-    const timeoutSeconds = Number(payload.timeoutSeconds ?? 0);
+    const inSeconds = (seconds: number) => new Date(this.clock.now().getTime() + seconds * 1000);
     const parked = new Promise<unknown>((resolve, reject) => {
+      const cancels: Array<() => void> = [];
+      let cancelHeartbeat = () => {};
       // Every way out of the wait (callback, failure, timeout) wakes the execution the same way.
       const wake = (expired: boolean, settle: () => void) => {
-        wait.cancelTimer();
+        for (const cancel of cancels) cancel();
+        cancelHeartbeat();
         this.waits.delete(token);
         if (expired) this.expired.add(token);
         this.clock.enter();
         settle();
       };
-      const arm = () =>
-        timeoutSeconds > 0
-          ? this.clock.at(new Date(this.clock.now().getTime() + timeoutSeconds * 1000), () =>
-              wake(true, () => reject(new StatesTimeout(`${stateName} timed out after ${timeoutSeconds}s`))),
-            )
-          : () => {};
-      const wait: PendingWait = {
+      if (limits.timeoutSeconds !== undefined)
+        cancels.push(
+          this.clock.at(inSeconds(limits.timeoutSeconds), () =>
+            wake(true, () =>
+              reject(
+                timeoutError('States.Timeout', `${stateName} timed out after ${limits.timeoutSeconds}s`),
+              ),
+            ),
+          ),
+        );
+      const armHeartbeat = () => {
+        cancelHeartbeat();
+        if (limits.heartbeatSeconds === undefined) return;
+        cancelHeartbeat = this.clock.at(inSeconds(limits.heartbeatSeconds), () =>
+          wake(true, () =>
+            reject(
+              timeoutError(
+                'States.HeartbeatTimeout',
+                `${stateName} sent no heartbeat for ${limits.heartbeatSeconds}s`,
+              ),
+            ),
+          ),
+        );
+      };
+      armHeartbeat();
+      this.waits.set(token, {
         executionName,
         state: stateName,
         resolve: (output) => wake(false, () => resolve(output)),
         reject: (error) => wake(false, () => reject(error)),
-        cancelTimer: () => {},
-        heartbeat: () => {
-          wait.cancelTimer();
-          wait.cancelTimer = arm();
-        },
-      };
-      wait.cancelTimer = arm();
-      this.waits.set(token, wait);
+        heartbeat: armHeartbeat,
+      });
     });
     // The library may stop listening (execution already failed); never leave a rejection unhandled.
     parked.catch(() => {});
-    await this.invoker.invoke(handler, { ...payload, token });
+    await this.invoker.invoke(handler, withToken(payload, token));
     // Parked: the execution does no work until a callback or its timeout wakes it.
     this.clock.leave();
     return parked;
@@ -165,19 +220,12 @@ export class LocalStepFunctions {
     };
     this.executions.set(name, record);
     this.clock.enter();
-    // Retry pauses follow the virtual clock: scaled by its speed, none at all in manual mode.
-    const scale = this.clock.options.mode === 'manual' ? 0 : 1 / this.clock.speed;
-    const retryOverrides = Object.fromEntries(
-      Object.entries(this.definition.States)
-        .filter(([, s]) => s.Retry)
-        .map(([n, s]) => [n, s.Retry!.map((r) => (r.IntervalSeconds ?? 1) * 1000 * scale)]),
-    );
     const execution = this.machine.run(JSON.parse(input), {
       overrides: {
         taskResourceLocalHandlers: this.taskOverrides(name) as never,
-        retryIntervalOverrides: retryOverrides,
+        retryIntervalOverrides: this.retryPauses(),
       },
-      // The Context Object AWS provides; the library's default has no Name and no Task.
+      // The Context Object AWS provides; the library's default has no Name and wall-clock times.
       context: {
         Execution: {
           Id: record.arn,
@@ -186,7 +234,7 @@ export class LocalStepFunctions {
           Input: JSON.parse(input),
         },
         StateMachine: { Id: this.arn },
-        Task: { Token: `local:${name}` },
+        Task: { Token: TOKEN_PLACEHOLDER },
       },
       noThrowOnAbort: true,
     });
@@ -204,7 +252,8 @@ export class LocalStepFunctions {
       })
       .catch((error: Error) => {
         record.status = 'FAILED';
-        record.error = `${error.name}: ${error.message}`;
+        const cause = (error as { cause?: Error }).cause;
+        record.error = cause ? `${cause.name}: ${cause.message}` : `${error.name}: ${error.message}`;
       })
       .then(async () => {
         await logs.catch(() => {});
@@ -212,6 +261,20 @@ export class LocalStepFunctions {
         this.clock.leave();
       });
     return record;
+  }
+
+  /**
+   * Retry pauses as the definition states them (IntervalSeconds x BackoffRate^attempt is the
+   * library's job), compressed by the clock: none in manual mode, scaled by the speed when paced.
+   * The library takes one fixed pause per retrier, so the first interval stands for all attempts.
+   */
+  private retryPauses(): Record<string, number[]> {
+    const scale = this.clock.mode === 'manual' ? 0 : 1 / this.clock.speed;
+    return Object.fromEntries(
+      Object.entries(this.definition.States)
+        .filter(([, s]) => s.Retry)
+        .map(([n, s]) => [n, (s.Retry ?? []).map((r) => (r.IntervalSeconds ?? 1) * 1000 * scale)]),
+    );
   }
 
   /** The wait a token belongs to, or the error Step Functions gives for a used or unknown token. */

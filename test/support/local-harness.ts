@@ -1,20 +1,20 @@
 /**
  * Starts the local runtime (in memory, manual virtual clock) for end-to-end and workflow
- * scenario tests, with small helpers that talk to it the way clients do: HTTP for capture and
- * reads, EventBridge PutEvents for sales activity, the SES outbox for emails.
+ * scenario tests, and drives it through the shared driver (local/driver.ts) the way clients do.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach } from 'vitest';
 import demo from '../../config/business-units/demo.ts';
 import type { BusinessUnitConfigInput } from '../../config/schema.ts';
 import { BusinessUnitConfig } from '../../config/schema.ts';
 import { documentClient } from '../../functions/adapters/aws-clients.ts';
+import { LeadflowDriver, type LeadView } from '../../local/driver.ts';
 import { type LeadflowLocal, startLeadflowLocal } from '../../local/runtime/leadflow-local.ts';
 import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
-import { MARKETING_SOURCE, SALES_SOURCE } from '../../workflows/event-routes.ts';
 
 export interface Harness {
   local: LeadflowLocal;
@@ -23,14 +23,8 @@ export interface Harness {
   opsToken: string;
   postLead(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   captureLead(body: Record<string, unknown>): Promise<string>;
-  getLead(leadId: string): Promise<
-    Record<string, unknown> & {
-      stage: string;
-      timeline: Array<{ type: string; at: string }>;
-      sla: Record<string, unknown>;
-      owner?: { repId?: string; email: string; name: string; fallback?: boolean };
-    }
-  >;
+  driver: LeadflowDriver;
+  getLead(leadId: string): Promise<LeadView>;
   /** Puts sales/marketing activity on the bus; waits for its delivery and, unless told not to, for the runtime to settle. */
   activity(type: string, detail: Record<string, unknown>, options?: { settle?: boolean }): Promise<void>;
   /** Lets virtual time run (firing due timers) until `until`, or until nothing is left to do. */
@@ -49,6 +43,28 @@ export function unitConfig(
   return BusinessUnitConfig.parse(overrides(structuredClone(demo) as BusinessUnitConfigInput));
 }
 
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+let processPorts: Promise<{ dynamodb: number; ses: number; aws: number }> | undefined;
+/**
+ * SDK clients live for the whole process (as on a warm Lambda) and keep the endpoints they were
+ * created with, so every runtime a test process starts serves its stand-ins on the same ports.
+ */
+const servicePortsOfThisProcess = () => {
+  processPorts ??= (async () => ({
+    dynamodb: await freePort(),
+    ses: await freePort(),
+    aws: await freePort(),
+  }))();
+  return processPorts;
+};
+
 export async function startHarness(options: {
   start: string;
   config?: BusinessUnitConfig;
@@ -66,60 +82,29 @@ export async function startHarness(options: {
     clock,
     keyDir: options.keyDir ?? mkdtempSync(join(tmpdir(), 'leadflow-keys-')),
     resume: options.resume,
-    servicePorts: options.servicePorts,
+    servicePorts: options.servicePorts ?? (await servicePortsOfThisProcess()),
   });
   const opsToken = await local.issuer.issueToken({ role: 'ops', email: 'ops@demo.example.com' });
-  const events = new EventBridgeClient({});
-  const settle = () => clock.runUntilIdle(clock.now());
+  const driver = new LeadflowDriver(local);
+  const settle = () => driver.settle();
   const harness: Harness = {
     local,
     clock,
     url: local.url,
     opsToken,
-    postLead: (body, headers = {}) =>
-      clock.track(() =>
-        fetch(`${local.url}/leads`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify(body),
-        }),
-      ),
+    driver,
+    postLead: (body, headers) => driver.postLead(body, headers),
     captureLead: async (body) => {
-      const response = await harness.postLead(body);
-      if (response.status !== 202)
-        throw new Error(`capture failed: ${response.status} ${await response.text()}`);
-      const { leadId } = (await response.json()) as { leadId: string };
+      const leadId = await driver.capture(body);
       await settle();
       return leadId;
     },
-    getLead: async (leadId) => {
-      const response = await fetch(`${local.url}/leads/${leadId}`, {
-        headers: { authorization: `Bearer ${opsToken}` },
-      });
-      if (response.status !== 200)
-        throw new Error(`get lead failed: ${response.status} ${await response.text()}`);
-      return (await response.json()) as never;
-    },
+    getLead: (leadId) => driver.getLead(leadId, opsToken),
     activity: async (type, detail, options = {}) => {
-      const source = type === 'EngagementRecorded' ? MARKETING_SOURCE : SALES_SOURCE;
-      await clock.track(() =>
-        events.send(
-          new PutEventsCommand({
-            Entries: [
-              {
-                EventBusName: `leadflow-${local.config.name}`,
-                Source: source,
-                DetailType: type,
-                Detail: JSON.stringify(detail),
-              },
-            ],
-          }),
-        ),
-      );
-      await local.bus.drain();
+      await driver.activity([{ type, detail }]);
       if (options.settle !== false) await settle();
     },
-    runUntil: (until) => clock.runUntilIdle(new Date(until)),
+    runUntil: (until) => driver.runUntil(until),
     settle,
     quarantined: async (email) => {
       const items: Array<Record<string, unknown>> = [];
@@ -139,9 +124,34 @@ export async function startHarness(options: {
       } while (startKey);
       return items.filter((i) => (i.profile as { email?: string } | undefined)?.email === email) as never;
     },
-    emails: () => local.ses.fetchSentEmails(),
-    path: (leadId) => local.stepFunctions.execution(leadId)?.path ?? [],
-    stop: () => local.stop(),
+    emails: () => driver.emails(),
+    path: (leadId) => driver.path(leadId),
+    stop: async () => {
+      driver.stop();
+      await local.stop();
+    },
   };
   return harness;
+}
+
+/**
+ * A fresh runtime for every test of the file (registered as beforeEach/afterEach), so each
+ * scenario starts from an empty store, a new clock at `start` and untouched routing: tests
+ * pass alone and in any order. The returned object forwards to the current test's harness.
+ */
+export function harnessPerTest(options: Parameters<typeof startHarness>[0]): Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await startHarness(options);
+  }, 120_000);
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return new Proxy({} as Harness, {
+    get(_target, property) {
+      if (!current) throw new Error('The harness exists only inside a test');
+      return current[property as keyof Harness];
+    },
+  });
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import demo from '../../config/business-units/demo.ts';
 import { BusinessUnitConfig } from '../../config/schema.ts';
-import type { PublishedEvent } from '../../functions/adapters/event-publisher.ts';
 import { assessSpam, leadIdFor, newLead, resubmission, thankYouUrl } from '../../functions/domain/capture.ts';
 import type { Lead, LeadProfile } from '../../functions/domain/lead.ts';
 import { type CaptureDependencies, captureLead } from '../../functions/use-cases/capture-lead.ts';
+import type { PublishedEvent } from '../../functions/use-cases/ports.ts';
 
 const unit = BusinessUnitConfig.parse(demo);
 const now = new Date('2026-03-23T09:00:00Z');

@@ -3,31 +3,15 @@
  * the local runtime: HTTP capture, EventBridge activity, SES outbox. Demo unit config
  * (Europe/Berlin, Mon-Fri 09:00-17:00, first touch within 60 business minutes).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../support/local-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { contactSales as hotLead } from '../../local/driver.ts';
+import { HAPPY_PATH_DECISIONS, pathThrough } from '../../workflows/lifecycle-contract.ts';
+import { harnessPerTest } from '../support/local-harness.ts';
 
-let h: Harness;
+// Monday 23 March 2026, 10:00 in Berlin (CET, before the DST switch on the 29th).
+const h = harnessPerTest({ start: '2026-03-23T09:00:00Z' });
 
-beforeAll(async () => {
-  // Monday 23 March 2026, 10:00 in Berlin (CET, before the DST switch on the 29th).
-  h = await startHarness({ start: '2026-03-23T09:00:00Z' });
-}, 120_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
-
-const contactSales = (email: string, extra: Record<string, unknown> = {}) => ({
-  email,
-  firstName: 'Eva',
-  lastName: 'Schmidt',
-  company: 'Acme GmbH',
-  jobTitle: 'Head of Operations',
-  country: 'DE',
-  intent: 'contact-sales',
-  consent: true,
-  ...extra,
-});
+const contactSales = (email: string, extra: Record<string, unknown> = {}) => hotLead(email, 'DE', extra);
 
 describe('happy path', () => {
   it('qualifies a hand-raiser, assigns it, and closes it won after a touch in time and acceptance', async () => {
@@ -51,6 +35,7 @@ describe('happy path', () => {
 
     lead = await h.getLead(leadId);
     expect(lead.stage).toBe('won');
+    expect(h.path(leadId)).toEqual(pathThrough(HAPPY_PATH_DECISIONS));
     expect(h.path(leadId)).toEqual([
       'StartOrResume',
       'Score',
@@ -61,7 +46,6 @@ describe('happy path', () => {
       'AwaitDecision',
       'Accepted?',
       'AwaitOutcome',
-      'Closed?',
       'Outcome',
       'Done',
     ]);

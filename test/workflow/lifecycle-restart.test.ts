@@ -3,20 +3,11 @@
  * (a new execution enters through Resume), and no alert is sent twice.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
-import { type Harness, startHarness } from '../support/local-harness.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort, type Harness, startHarness } from '../support/local-harness.ts';
 
 let running: Harness | undefined;
 afterAll(async () => {

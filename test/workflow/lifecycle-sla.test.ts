@@ -4,18 +4,10 @@
  * Demo unit: Europe/Berlin 09:00-17:00, first touch 60 business minutes, reminder at 75%,
  * escalation +30 min (rep, manager) and +60 min (manager, ops), one reassignment.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../support/local-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest } from '../support/local-harness.ts';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ start: '2026-03-23T09:00:00Z' }); // Monday 10:00 CET
-}, 120_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = harnessPerTest({ start: '2026-03-23T09:00:00Z' }); // Monday 10:00 CET
 
 const lead = (email: string, country = 'DE') => ({
   email,
@@ -124,9 +116,7 @@ describe('first-touch SLA', () => {
     // Land the touch in the window between hand-off and the first-touch wait storing its token.
     h.local.invoker.intercept('lifecycle-step', {
       times: 1,
-      match: (e) =>
-        (e as { step?: string; wait?: string }).step === 'register-wait' &&
-        (e as { wait?: string }).wait === 'first-touch',
+      match: (e) => (e as { state?: string }).state === 'AwaitFirstTouch',
       before: async () => {
         await h.activity('TouchLogged', { leadId, channel: 'email' }, { settle: false });
       },

@@ -1,0 +1,62 @@
+/**
+ * The ends of a lifecycle: disqualified, closed won or lost, or failed (a step that kept
+ * failing after its retries). Each frees the rep's capacity if the lead still held it.
+ */
+import type { Lead, Stage } from '../../domain/lead.ts';
+import type { Step } from './step.ts';
+import type { StepContext } from './step-context.ts';
+
+/** Stages in which the lead counts against its rep's capacity. */
+const HELD_BY_REP: ReadonlySet<Stage> = new Set(['assigned', 'touched', 'accepted']);
+
+async function releaseRep(ctx: StepContext, lead: Lead): Promise<void> {
+  if (lead.owner?.repId && HELD_BY_REP.has(lead.stage))
+    await ctx.ports.routing.release(lead.owner.repId, lead.leadId);
+}
+
+export const disqualify: Step<'Disqualify'> = async (ctx, { previous }) => {
+  const lead = await ctx.lead();
+  await releaseRep(ctx, lead);
+  await ctx.record(lead, {
+    change: {
+      stage: 'disqualified',
+      timeline: [ctx.entry('disqualified', `Disqualified: ${previous.reason}`)],
+    },
+    events: [ctx.event('LeadDisqualified', 'disqualified', { reason: previous.reason })],
+  });
+  return { decision: 'done' };
+};
+
+export const recordOutcome: Step<'Outcome'> = async (ctx, { previous }) => {
+  const lead = await ctx.lead();
+  const { result, reason } = previous;
+  await releaseRep(ctx, lead);
+  await ctx.record(lead, {
+    change: {
+      stage: result,
+      set: { outcome: { result, at: ctx.now.toISOString(), ...(reason ? { reason } : {}) } },
+      timeline: [ctx.entry(result, `Closed ${result}${reason ? `: ${reason}` : ''}`)],
+    },
+    events: [ctx.event('LeadConverted', 'converted', { result, reason })],
+  });
+  return { decision: 'done' };
+};
+
+/** The lead is parked as failed, ops are told, and the execution ends (LifecycleFailed). */
+export const recordFailure: Step<'RecordFailure'> = async (ctx, { error }) => {
+  const lead = await ctx.ports.leads.get(ctx.leadId);
+  const message = `${error.Error ?? 'Error'}: ${(error.Cause ?? '').slice(0, 500)}`;
+  if (!lead) return { decision: 'failed' };
+  await ctx.record(lead, {
+    change: {
+      stage: 'failed',
+      set: { failure: { at: ctx.now.toISOString(), error: message, stage: lead.stage } },
+      timeline: [ctx.entry('failed', `Lifecycle step failed in stage ${lead.stage}: ${message}`)],
+    },
+    events: [ctx.event('LifecycleFailed', `failed:${lead.version}`, { stage: lead.stage, error: message })],
+    alerts: [
+      { marker: `failure-${lead.version}`, facts: { kind: 'failure', audiences: ['ops'], error: message } },
+    ],
+  });
+  return { decision: 'failed' };
+};

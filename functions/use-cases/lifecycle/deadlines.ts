@@ -1,0 +1,68 @@
+/**
+ * The deadlines after the first touch: accept or reject within `acceptanceMinutes`, record
+ * the outcome within `outcomeMinutes` (business time). When one passes, the rep and the manager
+ * are alerted once for that deadline and a new window starts; the wait goes on.
+ */
+import type { BusinessCalendar, SlaConfig } from '../../../config/schema.ts';
+import { acceptancePlan, outcomePlan, timeoutSecondsUntil } from '../../domain/sla-policy.ts';
+import type { Step } from './step.ts';
+import type { StepContext } from './step-context.ts';
+
+interface Deadline {
+  /** Where the due instant lives on the lead (`sla.<field>`). */
+  field: 'acceptanceDueAt' | 'outcomeDueAt';
+  label: string;
+  kind: 'decision-overdue' | 'outcome-overdue';
+  nextWindow(
+    now: Date,
+    sla: SlaConfig,
+    calendar: BusinessCalendar,
+  ): { dueAt: string; timeoutSeconds: number };
+}
+
+const DECISION: Deadline = {
+  field: 'acceptanceDueAt',
+  label: 'Accept/reject',
+  kind: 'decision-overdue',
+  nextWindow: (now, sla, calendar) => {
+    const plan = acceptancePlan(now, sla, calendar);
+    return { dueAt: plan.acceptanceDueAt, timeoutSeconds: plan.timeoutSeconds };
+  },
+};
+
+const OUTCOME: Deadline = {
+  field: 'outcomeDueAt',
+  label: 'Outcome',
+  kind: 'outcome-overdue',
+  nextWindow: (now, sla, calendar) => {
+    const plan = outcomePlan(now, sla, calendar);
+    return { dueAt: plan.outcomeDueAt, timeoutSeconds: plan.timeoutSeconds };
+  },
+};
+
+async function overdue(ctx: StepContext, deadline: Deadline) {
+  const lead = await ctx.lead();
+  const dueAt = lead.sla?.[deadline.field];
+  // Woken before the deadline (long deadlines take several capped waits): just wait on.
+  if (dueAt && ctx.now.getTime() < Date.parse(dueAt))
+    return { decision: 'wait' as const, timeoutSeconds: timeoutSecondsUntil(ctx.now, dueAt) };
+  const next = deadline.nextWindow(ctx.now, ctx.config.sla, ctx.calendarFor(lead.owner));
+  await ctx.record(lead, {
+    change: {
+      set: { [`sla.${deadline.field}`]: next.dueAt },
+      timeline: [
+        ctx.entry(deadline.kind, `${deadline.label} overdue since ${dueAt ?? 'n/a'}; manager alerted`),
+      ],
+    },
+    alerts: [
+      {
+        marker: `${deadline.kind}-${dueAt ?? ctx.now.toISOString()}`,
+        facts: { kind: deadline.kind, audiences: ['rep', 'manager'] },
+      },
+    ],
+  });
+  return { decision: 'wait' as const, timeoutSeconds: next.timeoutSeconds };
+}
+
+export const decisionOverdue: Step<'DecisionOverdue'> = (ctx) => overdue(ctx, DECISION);
+export const outcomeOverdue: Step<'OutcomeOverdue'> = (ctx) => overdue(ctx, OUTCOME);

@@ -1,0 +1,77 @@
+/**
+ * Steps about the execution rather than the lead: where a resumed execution enters (the stage
+ * the lead is in, with the wait it still owes), and continue-as-new before Standard workflows'
+ * one-year limit.
+ */
+import { CONTINUE_AS_NEW_AFTER_DAYS } from '../../../workflows/lifecycle-contract.ts';
+import type { Lead } from '../../domain/lead.ts';
+import { nextFirstTouchStep, timeoutSecondsUntil } from '../../domain/sla-policy.ts';
+import type { Step } from './step.ts';
+
+/**
+ * Execution age comes from the lead (Score or Resume, the first step of every execution,
+ * records it), not from `$$.Execution.StartTime`, which local engines fill with wall time.
+ */
+export function executionTooOld(lead: Lead | undefined, now: Date): boolean {
+  if (!lead?.executionStartedAt) return false;
+  return now.getTime() - Date.parse(lead.executionStartedAt) > CONTINUE_AS_NEW_AFTER_DAYS * 86_400_000;
+}
+
+/** Hands the lead to a fresh execution that resumes at its stage; this one then ends. */
+export const continueAsNew: Step<'ContinueAsNew'> = async (ctx) => {
+  const lead = await ctx.lead();
+  const generation = (lead.lifecycleGeneration ?? 1) + 1;
+  const name = `${lead.leadId}-g${generation}`;
+  await ctx.record(lead, {
+    change: {
+      set: { lifecycleGeneration: generation },
+      timeline: [ctx.entry('continued', `Lifecycle continues in execution ${name}`)],
+    },
+  });
+  await ctx.ports.executions.start(name, { leadId: lead.leadId, resumeAt: lead.stage });
+  return { decision: 'continued', execution: name };
+};
+
+/** Where a resumed execution enters: the stage the lead is in, with the wait it still owes. */
+export const resume: Step<'Resume'> = async (ctx) => {
+  const { now } = ctx;
+  const lead = await ctx.ports.leads.transition(
+    ctx.leadId,
+    { set: { executionStartedAt: now.toISOString() } },
+    now,
+  );
+  const sla = lead.sla ?? {};
+  switch (lead.stage) {
+    case 'captured':
+      return { decision: 'score' };
+    case 'qualified':
+      return { decision: 'hand-off' };
+    case 'nurturing':
+    case 'recycled': {
+      const until = Date.parse(sla.nurtureUntil ?? now.toISOString());
+      const nextCheck = now.getTime() + ctx.config.nurture.checkIntervalHours * 3_600_000;
+      return {
+        decision: 'nurture',
+        timeoutSeconds: timeoutSecondsUntil(now, new Date(Math.min(until, nextCheck))),
+      };
+    }
+    case 'assigned': {
+      if (!sla.ladder) return { decision: 'hand-off' };
+      const step = nextFirstTouchStep(sla.ladder, now, ctx.config.sla, ctx.calendarFor(lead.owner));
+      // Overdue rungs are caught up by the first wait timing out at once, never skipped.
+      return {
+        decision: 'await-first-touch',
+        timeoutSeconds: step.decision === 'wait' ? step.timeoutSeconds : 1,
+      };
+    }
+    case 'touched':
+      return {
+        decision: 'await-decision',
+        timeoutSeconds: timeoutSecondsUntil(now, sla.acceptanceDueAt ?? now),
+      };
+    case 'accepted':
+      return { decision: 'await-outcome', timeoutSeconds: timeoutSecondsUntil(now, sla.outcomeDueAt ?? now) };
+    default:
+      return { decision: 'done' };
+  }
+};

@@ -1,0 +1,62 @@
+/**
+ * The two halves of a callback wait. Either can come first:
+ * - the wait begins (`registerWait`, run by the wait's own Task): its token is stored on the
+ *   lead; if a result is already pending (a touch logged before the hand-off finished), the
+ *   wait completes at once;
+ * - activity ends it (`completeWait`, run by record-activity): the result is left as pending
+ *   first, then the stored token, if any, is claimed and completed.
+ * Each side writes before it looks at the other's slot, so one of them always sees the other.
+ * Claiming removes the token only if it is still the stored one, so exactly one side completes
+ * a wait, and a token from an older wait (timed out meanwhile) is refused.
+ */
+import {
+  type CompletionForKind,
+  type WaitKind,
+  type WaitStateName,
+  waitKind,
+} from '../../../workflows/lifecycle-contract.ts';
+import { capWait } from '../../domain/wait-limits.ts';
+import type { LifecyclePorts, WaitResult } from '../ports.ts';
+
+export async function registerWait(
+  ports: LifecyclePorts,
+  input: { state: WaitStateName; leadId: string; token: string },
+): Promise<{ registered: WaitKind; completedAtOnce: boolean }> {
+  const now = ports.clock.now();
+  const kind = waitKind(input.state);
+  const { lead, pending } = await ports.leads.registerWait(input.leadId, kind, {
+    token: input.token,
+    state: input.state,
+    registeredAt: now.toISOString(),
+  });
+  if (!pending) return { registered: kind, completedAtOnce: false };
+  const claim = await ports.leads.claimWait(input.leadId, kind, input.token);
+  if (!claim.claimed || !claim.pending) return { registered: kind, completedAtOnce: false };
+  // The touch came before the lead was assigned: the stage moves on now that it is.
+  if (kind === 'first-touch' && lead.stage === 'assigned')
+    await ports.leads.transition(lead.leadId, { stage: 'touched', onlyFromStages: ['assigned'] }, now);
+  await ports.callbacks.completeWait(input.token, claim.pending);
+  return { registered: kind, completedAtOnce: true };
+}
+
+export type WaitCompletion = { [K in WaitKind]: { kind: K; result: CompletionForKind<K> } }[WaitKind];
+
+export async function completeWait(
+  ports: Pick<LifecyclePorts, 'leads' | 'callbacks'>,
+  leadId: string,
+  { kind, result }: WaitCompletion,
+): Promise<'completed' | 'pending'> {
+  const output: WaitResult =
+    'timeoutSeconds' in result ? { ...result, timeoutSeconds: capWait(result.timeoutSeconds) } : result;
+  const wait = await ports.leads.setPending(leadId, kind, output);
+  if (!wait) return 'pending';
+  const claim = await ports.leads.claimWait(leadId, kind, wait.token);
+  if (!claim.claimed) return 'pending';
+  const completion = claim.pending ?? output;
+  if ((await ports.callbacks.completeWait(wait.token, completion)) === 'stale') {
+    // That wait had already timed out: keep the result for the next wait of this kind.
+    await ports.leads.setPending(leadId, kind, completion);
+    return 'pending';
+  }
+  return 'completed';
+}

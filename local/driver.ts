@@ -1,0 +1,126 @@
+/**
+ * Drives a local runtime the way its clients do: HTTP for capture and reads, EventBridge
+ * PutEvents for sales and marketing activity, the SES outbox for emails, and the virtual clock
+ * for time. Shared by the end-to-end and workflow tests and by the benchmarks, so both measure
+ * and assert on the same traffic.
+ */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { Lead } from '../functions/domain/lead.ts';
+import { MARKETING_SOURCE, SALES_SOURCE } from '../workflows/event-routes.ts';
+import type { LeadflowLocal } from './runtime/leadflow-local.ts';
+
+/** One activity event as sales or marketing tools put it on the bus. */
+export interface ActivityEntry {
+  type: string;
+  detail: Record<string, unknown>;
+}
+
+export interface LeadView extends Omit<Lead, 'sla' | 'owner'> {
+  sla: NonNullable<Lead['sla']> & Record<string, unknown>;
+  owner?: NonNullable<Lead['owner']>;
+  followUpDueAt?: string;
+}
+
+export class LeadflowDriver {
+  private readonly events = new EventBridgeClient({});
+
+  constructor(readonly local: LeadflowLocal) {}
+
+  get clock() {
+    return this.local.clock;
+  }
+
+  /** POST /leads as a form or API client would (JSON). */
+  postLead(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
+    return this.clock.track(() =>
+      fetch(`${this.local.url}/leads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }),
+    );
+  }
+
+  /** POSTs a lead, expects 202, returns its id (without waiting for the lifecycle). */
+  async capture(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
+    const response = await this.postLead(body, headers);
+    const text = await response.text();
+    if (response.status !== 202) throw new Error(`capture failed: ${response.status} ${text}`);
+    return (JSON.parse(text) as { leadId: string }).leadId;
+  }
+
+  /** Puts activity on the unit's bus (10 entries per PutEvents call) and waits for its delivery. */
+  async activity(entries: ActivityEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 10) {
+      const batch = entries.slice(i, i + 10);
+      const result = await this.clock.track(() =>
+        this.events.send(
+          new PutEventsCommand({
+            Entries: batch.map((e) => ({
+              EventBusName: this.local.names.eventBus,
+              Source: e.type === 'EngagementRecorded' ? MARKETING_SOURCE : SALES_SOURCE,
+              DetailType: e.type,
+              Detail: JSON.stringify(e.detail),
+            })),
+          }),
+        ),
+      );
+      if (result.FailedEntryCount) throw new Error(`PutEvents refused ${result.FailedEntryCount} entries`);
+    }
+    await this.local.bus.drain();
+  }
+
+  /** Lets the runtime finish what it is doing, without moving time past now. */
+  settle(): Promise<void> {
+    return this.clock.runUntilIdle(this.clock.now());
+  }
+
+  /** Lets virtual time run (firing due timers) until `until`. */
+  runUntil(until: string | Date): Promise<void> {
+    return this.clock.runUntilIdle(new Date(until));
+  }
+
+  /** GET /leads/{id} with a bearer token. */
+  async getLead(leadId: string, token: string): Promise<LeadView> {
+    const response = await fetch(`${this.local.url}/leads/${leadId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (response.status !== 200)
+      throw new Error(`get lead failed: ${response.status} ${await response.text()}`);
+    return (await response.json()) as LeadView;
+  }
+
+  emails(): Promise<Array<{ to: string[]; subject: string; text?: string }>> {
+    return this.local.ses.fetchSentEmails();
+  }
+
+  /** States the lead's first execution entered, in order. */
+  path(leadId: string): string[] {
+    return this.local.stepFunctions.execution(leadId)?.path ?? [];
+  }
+
+  stop(): void {
+    this.events.destroy();
+  }
+}
+
+/** A sales-ready hand-raiser (SQL at once in the demo unit); DACH or international by country. */
+export const contactSales = (email: string, country = 'DE', extra: Record<string, unknown> = {}) => ({
+  email,
+  firstName: 'Eva',
+  lastName: 'Schmidt',
+  company: 'Acme GmbH',
+  jobTitle: 'Head of Operations',
+  country,
+  intent: 'contact-sales',
+  consent: true,
+  ...extra,
+});
+
+/** A low-fit content lead: nurtured in the demo unit. */
+export const contentLead = (email: string, country = 'DE') => ({
+  email,
+  company: 'Widgets AG',
+  country,
+  intent: 'content',
+});

@@ -14,6 +14,9 @@
  * - A heartbeat timeout is `States.HeartbeatTimeout`, which a `States.Timeout` retrier or
  *   catcher also matches on AWS; the library matches error names exactly, so those lists
  *   name it explicitly here.
+ * - The Context Object. The library overwrites `$$.Execution.StartTime` with the wall clock
+ *   whatever context the run is given, so paths into `$$.Execution` read the engine's copy
+ *   under `$$.LeadflowExecution` instead (same fields, virtual start time).
  *
  * Nothing else changes: states, transitions, Retry and Catch are the synthesized ones.
  */
@@ -49,6 +52,9 @@ export interface TaskTiming {
 export const WRAPPED_PARAMETERS = 'leadflow:parameters';
 export const WRAPPED_TIMEOUT = 'leadflow:timeoutSeconds';
 export const WRAPPED_HEARTBEAT = 'leadflow:heartbeatSeconds';
+/** Context Object key holding the engine's `$$.Execution` (the library rewrites its StartTime). */
+export const EXECUTION_CONTEXT = 'LeadflowExecution';
+const EXECUTION_PATH = /\$\$\.Execution(?![\w$])/g;
 /** The longest timer Node can arm (about 24.8 days): the library's own task timer never fires first. */
 export const LIBRARY_TIMEOUT_OUT_OF_REACH = 2_147_483;
 
@@ -94,7 +100,26 @@ export function engineDefinition(synthesized: Asl): EngineDefinition {
         list.ErrorEquals.push('States.HeartbeatTimeout');
     }
   }
+  for (const [name, state] of Object.entries(definition.States))
+    definition.States[name] = withOwnExecutionContext(state) as AslState;
   return { definition, timing };
+}
+
+/**
+ * Points `$$.Execution…` in every path field (`….$` templates with intrinsic functions,
+ * `*Path`, `Variable`) at the engine's copy; a Pass state's literal `Result` is left alone.
+ */
+function withOwnExecutionContext(value: unknown, key = ''): unknown {
+  if (typeof value === 'string')
+    return key.endsWith('.$') || key.endsWith('Path') || key === 'Variable'
+      ? value.replace(EXECUTION_PATH, () => `$$.${EXECUTION_CONTEXT}`)
+      : value;
+  if (Array.isArray(value)) return value.map((v) => withOwnExecutionContext(v));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === 'Result' ? v : withOwnExecutionContext(v, k)]),
+    );
+  return value;
 }
 
 /** The Task's real parameters and its timing, resolved from what the wrapped Parameters produced. */

@@ -17,13 +17,21 @@ export class LambdaInvoker {
   private readonly modules = new Map<string, Promise<Handler>>();
   private readonly interceptors: Array<Interceptor & { handler: string; remaining: number }> = [];
 
+  private static runtimes = 0;
+  private readonly runtimeId = ++LambdaInvoker.runtimes;
+
   constructor(private readonly clock: VirtualClock) {}
 
   private load(name: string): Promise<Handler> {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`Invalid handler name ${name}`);
     let mod = this.modules.get(name);
     if (!mod) {
-      mod = import(`../../functions/handlers/${name}.ts`).then((m: { handler?: Handler }) => {
+      // Each runtime gets its own instance of every handler module, as each deployed function has
+      // its own cold start: module-level state (the unit config a handler read at init) never
+      // leaks from one runtime into the next one started in the same process.
+      const url = new URL(`../../functions/handlers/${name}.ts`, import.meta.url);
+      url.searchParams.set('runtime', String(this.runtimeId));
+      mod = import(/* @vite-ignore */ url.href).then((m: { handler?: Handler }) => {
         if (typeof m.handler !== 'function')
           throw new Error(`functions/handlers/${name}.ts exports no handler`);
         return m.handler;

@@ -20,6 +20,7 @@ import { createLocalIssuer, type LocalIssuer } from '../auth/local-issuer.ts';
 import { ensureTable, startEmbeddedDynamoDb } from '../embedded/dynamodb.ts';
 import { type EmbeddedSes, startEmbeddedSes } from '../embedded/ses.ts';
 import { type ApiGatewayEvent, startApiGatewayServer } from '../http/api-gateway-server.ts';
+import type { Asl } from './asl-engine-definition.ts';
 import { LambdaInvoker } from './lambda-invoker.ts';
 import { startLocalAwsEndpoint } from './local-aws-endpoint.ts';
 import { LocalEventBus } from './local-event-bus.ts';
@@ -36,6 +37,11 @@ export interface LeadflowLocalOptions {
   keyDir?: string;
   /** Resume every open lead found in the store (what a restart does). Default true. */
   resume?: boolean;
+  /**
+   * Tests only: changes the synthesized state machine before it runs, to prove that scenarios
+   * notice when a timeout, a retry or a catch goes missing.
+   */
+  alterDefinition?: (definition: Asl) => Asl;
   /** Fixed ports for the embedded services (default: any free port). */
   servicePorts?: { dynamodb?: number; ses?: number; aws?: number };
 }
@@ -95,6 +101,19 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
   useClock(clock);
   const synth = synthesizeBusinessUnit(config);
 
+  const names = unitResourceNames(config.name);
+  const tableName = names.table;
+  const invoker = new LambdaInvoker(clock);
+  const busName = names.eventBus;
+  const bus = new LocalEventBus(busName, synth.eventRules, invoker, clock);
+  // Built (and the definition validated) before any server starts, so a bad one leaves nothing running.
+  const stepFunctions = new LocalStepFunctions(
+    (options.alterDefinition ?? ((d: Asl) => d))(structuredClone(synth.stateMachineDefinition) as Asl),
+    invoker,
+    clock,
+    names.stateMachine,
+  );
+
   const dynamo = await startEmbeddedDynamoDb(
     options.inMemory
       ? { inMemory: true, port: options.servicePorts?.dynamodb }
@@ -103,20 +122,9 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
           port: options.servicePorts?.dynamodb,
         },
   );
-  const names = unitResourceNames(config.name);
-  const tableName = names.table;
   await ensureTable(dynamo.endpoint, tableFromTemplate(synth.template, tableName));
   const ses = await startEmbeddedSes({ port: options.servicePorts?.ses ?? 0 });
 
-  const invoker = new LambdaInvoker(clock);
-  const busName = names.eventBus;
-  const bus = new LocalEventBus(busName, synth.eventRules, invoker, clock);
-  const stepFunctions = new LocalStepFunctions(
-    synth.stateMachineDefinition as never,
-    invoker,
-    clock,
-    names.stateMachine,
-  );
   const aws = await startLocalAwsEndpoint(
     { ...stepFunctions.operations(), ...bus.operations() },
     { port: options.servicePorts?.aws },

@@ -12,7 +12,13 @@
  * The engine reads nothing from a payload that the definition does not name.
  */
 import { StateMachine } from 'aws-local-stepfunctions';
-import { type Asl, engineDefinition, type TaskTiming, unwrapTaskInput } from './asl-engine-definition.ts';
+import {
+  type Asl,
+  EXECUTION_CONTEXT,
+  engineDefinition,
+  type TaskTiming,
+  unwrapTaskInput,
+} from './asl-engine-definition.ts';
 import type { LambdaInvoker } from './lambda-invoker.ts';
 import { AwsServiceError } from './local-aws-endpoint.ts';
 import type { VirtualClock } from './virtual-clock.ts';
@@ -98,12 +104,13 @@ export class LocalStepFunctions {
   private readonly timing: Map<string, TaskTiming>;
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly waits = new Map<string, PendingWait>();
-  private readonly expired = new Set<string>();
+  /** Tokens of waits that are over (completed, failed or timed out). */
+  private readonly closed = new Set<string>();
   private tokenSeq = 0;
 
   constructor(
     synthesized: Asl,
-    private readonly invoker: LambdaInvoker,
+    private readonly invoker: Pick<LambdaInvoker, 'invoke'>,
     private readonly clock: VirtualClock,
     name: string,
   ) {
@@ -145,22 +152,29 @@ export class LocalStepFunctions {
   ) {
     const token = `local:${executionName}:${stateName}:${++this.tokenSeq}`;
     const inSeconds = (seconds: number) => new Date(this.clock.now().getTime() + seconds * 1000);
+    let woken = false;
+    let close = () => {};
     const parked = new Promise<unknown>((resolve, reject) => {
       const cancels: Array<() => void> = [];
       let cancelHeartbeat = () => {};
-      // Every way out of the wait (callback, failure, timeout) wakes the execution the same way.
-      const wake = (expired: boolean, settle: () => void) => {
+      // The wait is over: its timers stop and its token is closed (TaskTimedOut from now on).
+      close = () => {
         for (const cancel of cancels) cancel();
         cancelHeartbeat();
         this.waits.delete(token);
-        if (expired) this.expired.add(token);
+        this.closed.add(token);
+      };
+      // Every way out of the wait (callback, failure, timeout) wakes the execution the same way.
+      const wake = (settle: () => void) => {
+        close();
+        woken = true;
         this.clock.enter();
         settle();
       };
       if (limits.timeoutSeconds !== undefined)
         cancels.push(
           this.clock.at(inSeconds(limits.timeoutSeconds), () =>
-            wake(true, () =>
+            wake(() =>
               reject(
                 timeoutError('States.Timeout', `${stateName} timed out after ${limits.timeoutSeconds}s`),
               ),
@@ -171,7 +185,7 @@ export class LocalStepFunctions {
         cancelHeartbeat();
         if (limits.heartbeatSeconds === undefined) return;
         cancelHeartbeat = this.clock.at(inSeconds(limits.heartbeatSeconds), () =>
-          wake(true, () =>
+          wake(() =>
             reject(
               timeoutError(
                 'States.HeartbeatTimeout',
@@ -185,14 +199,22 @@ export class LocalStepFunctions {
       this.waits.set(token, {
         executionName,
         state: stateName,
-        resolve: (output) => wake(false, () => resolve(output)),
-        reject: (error) => wake(false, () => reject(error)),
+        resolve: (output) => wake(() => resolve(output)),
+        reject: (error) => wake(() => reject(error)),
         heartbeat: armHeartbeat,
       });
     });
     // The library may stop listening (execution already failed); never leave a rejection unhandled.
     parked.catch(() => {});
-    await this.invoker.invoke(handler, withToken(payload, token));
+    try {
+      await this.invoker.invoke(handler, withToken(payload, token));
+    } catch (error) {
+      // The invocation failed, so the task fails with its error: the wait never parks, and its
+      // timers must not fire later (they would wake an execution that has moved on).
+      close();
+      if (woken) this.clock.leave();
+      throw error;
+    }
     // Parked: the execution does no work until a callback or its timeout wakes it.
     this.clock.leave();
     return parked;
@@ -220,19 +242,22 @@ export class LocalStepFunctions {
     };
     this.executions.set(name, record);
     this.clock.enter();
+    const executionContext = {
+      Id: record.arn,
+      Name: name,
+      StartTime: record.startDate.toISOString(),
+      Input: JSON.parse(input),
+    };
     const execution = this.machine.run(JSON.parse(input), {
       overrides: {
         taskResourceLocalHandlers: this.taskOverrides(name) as never,
         retryIntervalOverrides: this.retryPauses(),
       },
-      // The Context Object AWS provides; the library's default has no Name and wall-clock times.
+      // The Context Object AWS provides; the library's default has no Name and wall-clock times,
+      // and it overwrites Execution.StartTime, so the definition reads EXECUTION_CONTEXT instead.
       context: {
-        Execution: {
-          Id: record.arn,
-          Name: name,
-          StartTime: record.startDate.toISOString(),
-          Input: JSON.parse(input),
-        },
+        Execution: executionContext,
+        [EXECUTION_CONTEXT]: executionContext,
         StateMachine: { Id: this.arn },
         Task: { Token: TOKEN_PLACEHOLDER },
       },
@@ -277,11 +302,15 @@ export class LocalStepFunctions {
     );
   }
 
-  /** The wait a token belongs to, or the error Step Functions gives for a used or unknown token. */
+  /**
+   * The wait a token belongs to, or the error Step Functions gives otherwise: TaskTimedOut for a
+   * token that expired or whose task is already closed (SendTaskSuccess API reference), and
+   * TaskDoesNotExist for a token never issued.
+   */
   private liveWait(token: string): PendingWait {
     const wait = this.waits.get(token);
     if (wait) return wait;
-    if (this.expired.has(token)) throw new AwsServiceError('TaskTimedOut', 'Task Timed Out');
+    if (this.closed.has(token)) throw new AwsServiceError('TaskTimedOut', 'Task Timed Out');
     throw new AwsServiceError('TaskDoesNotExist', 'Task does not exist anymore');
   }
 

@@ -8,13 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach } from 'vitest';
-import demo from '../../config/business-units/demo.ts';
-import type { BusinessUnitConfigInput } from '../../config/schema.ts';
-import { BusinessUnitConfig } from '../../config/schema.ts';
+import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { documentClient } from '../../functions/adapters/aws-clients.ts';
 import { LeadflowDriver, type LeadView } from '../../local/driver.ts';
-import { type LeadflowLocal, startLeadflowLocal } from '../../local/runtime/leadflow-local.ts';
+import {
+  type LeadflowLocal,
+  type LeadflowLocalOptions,
+  startLeadflowLocal,
+} from '../../local/runtime/leadflow-local.ts';
 import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
+import { unitConfig } from './unit-config.ts';
 
 export interface Harness {
   local: LeadflowLocal;
@@ -37,11 +40,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export function unitConfig(
-  overrides: (c: BusinessUnitConfigInput) => BusinessUnitConfigInput = (c) => c,
-): BusinessUnitConfig {
-  return BusinessUnitConfig.parse(overrides(structuredClone(demo) as BusinessUnitConfigInput));
-}
+export { unitConfig };
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -73,6 +72,7 @@ export async function startHarness(options: {
   servicePorts?: { dynamodb?: number; ses?: number; aws?: number };
   keyDir?: string;
   resume?: boolean;
+  alterDefinition?: LeadflowLocalOptions['alterDefinition'];
 }): Promise<Harness> {
   const clock = options.clock ?? new VirtualClock({ mode: 'manual', start: new Date(options.start) });
   const local = await startLeadflowLocal({
@@ -82,6 +82,7 @@ export async function startHarness(options: {
     clock,
     keyDir: options.keyDir ?? mkdtempSync(join(tmpdir(), 'leadflow-keys-')),
     resume: options.resume,
+    alterDefinition: options.alterDefinition,
     servicePorts: options.servicePorts ?? (await servicePortsOfThisProcess()),
   });
   const opsToken = await local.issuer.issueToken({ role: 'ops', email: 'ops@demo.example.com' });
@@ -143,6 +144,8 @@ export function harnessPerTest(options: Parameters<typeof startHarness>[0]): Har
   let current: Harness | undefined;
   beforeEach(async () => {
     current = await startHarness(options);
+    // The embedded SES keeps one outbox per process (see local/embedded/ses.ts): start empty.
+    await current.local.ses.clearOutbox();
   }, 120_000);
   afterEach(async () => {
     await current?.stop();

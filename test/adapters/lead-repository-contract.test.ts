@@ -1,0 +1,189 @@
+/**
+ * One contract for the lead repository, run against the DynamoDB adapter (on the table exactly
+ * as synthesized) and the in-memory one, so the fast fakes the use-case tests and the simulator
+ * run on behave like the store `npm start` and AWS use.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemoryLeadRepository } from '../../functions/adapters/in-memory/lead-repository.ts';
+import { LeadStore } from '../../functions/adapters/lead-store.ts';
+import { newLead } from '../../functions/domain/capture.ts';
+import type { Lead } from '../../functions/domain/lead.ts';
+import type { LeadRepository } from '../../functions/use-cases/ports.ts';
+import { synthesizedTable } from '../support/synthesized-table.ts';
+
+let table: Awaited<ReturnType<typeof synthesizedTable>>;
+beforeAll(async () => {
+  table = await synthesizedTable();
+});
+afterAll(async () => {
+  await table?.close();
+});
+
+const adapters: Array<[string, () => LeadRepository]> = [
+  ['DynamoDB', () => new LeadStore(table.tableName)],
+  ['in memory', () => new InMemoryLeadRepository()],
+];
+
+const T0 = new Date('2026-03-23T09:00:00.000Z');
+const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+let seq = 0;
+const aLead = (changes: Partial<Lead> = {}): Lead => ({
+  ...newLead({
+    leadId: `ld_contract_${++seq}_${Date.now()}`,
+    businessUnit: 'demo',
+    profile: { email: `c${seq}@acme.example`, company: 'Acme GmbH' },
+    now: T0,
+  }),
+  ...changes,
+});
+
+describe.each(adapters)('lead repository (%s)', (_name, make) => {
+  it('creates a lead once and reads it back as stored', async () => {
+    const leads = make();
+    const lead = aLead();
+    expect(await leads.create(lead)).toBe('created');
+    expect(await leads.create({ ...lead, stage: 'qualified' })).toBe('exists');
+    expect(await leads.get(lead.leadId)).toEqual({ ...lead, sla: {} });
+    expect(await leads.get('ld_missing')).toBeUndefined();
+  });
+
+  it('applies a transition atomically: dotted paths, removals, timeline, stage and version', async () => {
+    const leads = make();
+    const lead = aLead();
+    await leads.create(lead);
+    const after = await leads.transition(
+      lead.leadId,
+      {
+        stage: 'assigned',
+        set: {
+          'sla.assignedAt': T0.toISOString(),
+          'sla.breachedAt': 'x',
+          owner: { name: 'Anna', email: 'a@x.example' },
+        },
+        timeline: [{ at: later(1).toISOString(), type: 'assigned', summary: 'Assigned to Anna' }],
+      },
+      later(1),
+    );
+    expect(after).toMatchObject({
+      stage: 'assigned',
+      updatedAt: later(1).toISOString(),
+      version: 2,
+      owner: { name: 'Anna', email: 'a@x.example' },
+      sla: { assignedAt: T0.toISOString(), breachedAt: 'x' },
+    });
+    expect(after.timeline.map((e) => e.type)).toEqual(['captured', 'assigned']);
+    const removed = await leads.transition(lead.leadId, { set: { 'sla.breachedAt': undefined } }, later(2));
+    expect(removed.sla).toEqual({ assignedAt: T0.toISOString() });
+    expect(await leads.get(lead.leadId)).toEqual(removed);
+  });
+
+  it('refuses a change to a missing lead, a stage guard that does not hold, and a path under a missing map', async () => {
+    const leads = make();
+    await expect(leads.transition('ld_missing', { set: { a: 1 } }, T0)).rejects.toMatchObject({
+      name: 'ConditionalCheckFailedException',
+    });
+    const lead = aLead();
+    await leads.create(lead);
+    await expect(
+      leads.transition(lead.leadId, { stage: 'touched', onlyFromStages: ['assigned'] }, T0),
+    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await expect(leads.transition(lead.leadId, { set: { 'nothing.here': 1 } }, T0)).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    // Nothing of a refused change was written.
+    expect((await leads.get(lead.leadId))?.version).toBe(1);
+  });
+
+  it('records a re-submission: timeline, engagement, only the profile fields the lead lacked', async () => {
+    const leads = make();
+    const lead = aLead();
+    await leads.create(lead);
+    const after = await leads.recordResubmission(
+      lead.leadId,
+      { email: lead.profile.email, company: 'Other Inc', jobTitle: 'CTO' },
+      { at: later(5).toISOString(), type: 'resubmitted', summary: 'Form re-submitted' },
+      { type: 'form-resubmitted', at: later(5).toISOString() },
+    );
+    expect(after.profile).toMatchObject({ company: 'Acme GmbH', jobTitle: 'CTO' });
+    expect(after.engagements).toEqual([{ type: 'form-resubmitted', at: later(5).toISOString() }]);
+    expect(after.timeline.map((e) => e.type)).toEqual(['captured', 'resubmitted']);
+    expect(after).toMatchObject({ submissionCount: 2, version: 2 });
+    await expect(
+      leads.recordResubmission(
+        'ld_missing',
+        { email: 'x@y.example' },
+        after.timeline[1]!,
+        after.engagements[0]!,
+      ),
+    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+  });
+
+  it('marks a one-off fact once, and can take the mark back', async () => {
+    const leads = make();
+    const lead = aLead();
+    await leads.create(lead);
+    expect(await leads.markOnce(lead.leadId, 'breach-1', T0)).toBe(true);
+    expect(await leads.markOnce(lead.leadId, 'breach-1', T0)).toBe(false);
+    await leads.unmark(lead.leadId, 'breach-1');
+    expect(await leads.markOnce(lead.leadId, 'breach-1', T0)).toBe(true);
+    expect(await leads.markOnce('ld_missing', 'breach-1', T0)).toBe(false);
+  });
+
+  it('hands a wait over exactly once, whichever side comes first', async () => {
+    const leads = make();
+    const lead = aLead();
+    await leads.create(lead);
+    const wait = { token: 'token-1', state: 'AwaitFirstTouch', registeredAt: T0.toISOString() };
+    // The wait begins first: the activity finds it, and exactly one claim of its token wins.
+    const registered = await leads.registerWait(lead.leadId, 'first-touch', wait);
+    expect(registered.pending).toBeUndefined();
+    expect(registered.lead.leadId).toBe(lead.leadId);
+    expect(
+      await leads.setPending(lead.leadId, 'first-touch', { decision: 'touched', timeoutSeconds: 60 }),
+    ).toEqual(wait);
+    const claims = await Promise.all([
+      leads.claimWait(lead.leadId, 'first-touch', 'token-1'),
+      leads.claimWait(lead.leadId, 'first-touch', 'token-1'),
+    ]);
+    expect(claims.filter((c) => c.claimed)).toEqual([
+      { claimed: true, pending: { decision: 'touched', timeoutSeconds: 60 } },
+    ]);
+    // The activity comes first: the result waits as pending for the next wait of that kind.
+    expect(
+      await leads.setPending(lead.leadId, 'decision', { decision: 'accepted', timeoutSeconds: 5 }),
+    ).toBeUndefined();
+    const next = await leads.registerWait(lead.leadId, 'decision', {
+      ...wait,
+      token: 'token-2',
+      state: 'AwaitDecision',
+    });
+    expect(next.pending).toEqual({ decision: 'accepted', timeoutSeconds: 5 });
+    // An older token is refused.
+    expect(await leads.claimWait(lead.leadId, 'decision', 'token-1')).toEqual({ claimed: false });
+    expect((await leads.claimWait(lead.leadId, 'decision', 'token-2')).claimed).toBe(true);
+  });
+
+  it('lists leads by stage, oldest update first', async () => {
+    const leads = make();
+    const stage = 'touched';
+    const [a, b] = [aLead(), aLead()];
+    await leads.create(a);
+    await leads.create(b);
+    await leads.transition(b.leadId, { stage }, later(10));
+    await leads.transition(a.leadId, { stage }, later(20));
+    const ids: string[] = [];
+    for await (const id of leads.leadIdsInStage(stage)) if (id === a.leadId || id === b.leadId) ids.push(id);
+    expect(ids).toEqual([b.leadId, a.leadId]);
+  });
+
+  it('keeps spam apart from leads', async () => {
+    const leads = make();
+    const id = await leads.quarantine({
+      profile: { email: 'bot@spam.example' },
+      reasons: ['honeypot-filled'],
+      now: T0,
+    });
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    for await (const leadId of leads.leadIdsInStage('captured')) expect(leadId).not.toContain(id);
+  });
+});

@@ -186,6 +186,7 @@ export const RoutingConfig = z.object({
 export type RoutingConfig = z.infer<typeof RoutingConfig>;
 
 export const AlertAudience = z.enum(['rep', 'manager', 'ops']);
+export type AlertAudience = z.infer<typeof AlertAudience>;
 
 export const SlaConfig = z.object({
   /** Business minutes from assignment to the first touch. */

@@ -6,18 +6,13 @@
  * Signs with the same on-disk key as the local runtime, so a running `npm start` accepts it.
  */
 import { parseArgs } from 'node:util';
-import {
-  createLocalIssuer,
-  DEFAULT_KEY_DIR,
-  DEFAULT_ROLES_CLAIM,
-  isLocalRole,
-  LOCAL_ROLES,
-} from './auth/local-issuer.ts';
+import { isRole, ROLES } from '../functions/domain/roles.ts';
+import { createLocalIssuer, DEFAULT_KEY_DIR, DEFAULT_ROLES_CLAIM } from './auth/local-issuer.ts';
 
 /** Demo defaults: the ops inbox and the first DACH rep of the `demo` unit. */
 const DEFAULT_EMAIL = { ops: 'ops@demo.example.com', rep: 'anna@demo.example.com' } as const;
 
-const USAGE = `Usage: npm run token -- --role <${LOCAL_ROLES.join('|')}> [--email <address>] [--sub <id>]
+const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}> [--email <address>] [--sub <id>]
                          [--expires-in <12h>] [--roles-claim <${DEFAULT_ROLES_CLAIM}>] [--keys-dir <${DEFAULT_KEY_DIR}>]`;
 
 const fail = (message: string): never => {
@@ -39,7 +34,7 @@ const main = async (): Promise<void> => {
   }
   const role = values.role;
   if (!role) return fail('Missing --role.');
-  if (!isLocalRole(role)) return fail(`Unknown role '${role}'. Expected one of: ${LOCAL_ROLES.join(', ')}.`);
+  if (!isRole(role)) return fail(`Unknown role '${role}'. Expected one of: ${ROLES.join(', ')}.`);
 
   const issuer = createLocalIssuer({ keyDir: values['keys-dir'] ?? DEFAULT_KEY_DIR });
   const token = await issuer.issueToken({

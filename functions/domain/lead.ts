@@ -1,6 +1,7 @@
 /**
  * The lead as the domain sees it. Pure types: no AWS, no I/O.
  */
+import type { FirstTouchState } from './sla-policy.ts';
 
 export const STAGES = [
   'captured',
@@ -121,13 +122,7 @@ export interface Lead {
     nurtureUntil?: string;
     outcomeDueAt?: string;
     /** Where the first-touch escalation ladder stands (see sla-policy). */
-    ladder?: {
-      assignedAt: string;
-      followUpDueAt: string;
-      reminderSent: boolean;
-      escalationLevel: number;
-      reassignments: number;
-    };
+    ladder?: FirstTouchState;
     /** How many times the lead was handed to an owner (keys its alerts and events). */
     handoffs?: number;
     /** Reps who already had this lead and let it breach: never routed to them again. */
@@ -135,6 +130,8 @@ export interface Lead {
   };
   rejection?: { reason: string; at: string; by?: string };
   outcome?: { result: 'won' | 'lost'; at: string; reason?: string };
+  /** Set when a lifecycle step failed for good: where the lead was and why. */
+  failure?: { at: string; error: string; stage: Stage };
   /** Set once the lifecycle execution has been asked to start. */
   lifecycleStartedAt?: string;
   /** When the current lifecycle execution began (Standard executions may run a year at most). */

@@ -2,7 +2,7 @@
  * The emails reps, managers and ops receive. Plain text, but complete: who the lead is, what
  * happened, how long it has waited against the SLA, and what to do next.
  */
-import type { BusinessUnitConfig } from '../../config/schema.ts';
+import type { AlertAudience, BusinessUnitConfig } from '../../config/schema.ts';
 import type { Lead } from './lead.ts';
 
 export interface EmailMessage {
@@ -11,8 +11,6 @@ export interface EmailMessage {
   subject: string;
   text: string;
 }
-
-export type Audience = 'rep' | 'manager' | 'ops';
 
 export type NotificationKind =
   | 'assigned'
@@ -28,7 +26,7 @@ export type NotificationKind =
 
 export interface NotificationFacts {
   kind: NotificationKind;
-  audiences: Audience[];
+  audiences: AlertAudience[];
   now: Date;
   /** Business minutes since assignment, for breach and escalation mails. */
   businessMinutesWaited?: number;
@@ -44,8 +42,10 @@ function who(lead: Lead): string {
 }
 
 function formatMinutes(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = Math.round(minutes % 60);
+  // Round first: rounding only the remainder would show 119.7 minutes as "1 h 60 min".
+  const whole = Math.round(minutes);
+  const h = Math.floor(whole / 60);
+  const m = whole % 60;
   return h > 0 ? `${h} h ${m} min` : `${m} min`;
 }
 
@@ -54,7 +54,7 @@ function localTime(iso: string | undefined, timezone: string): string {
   return `${new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso))} (${timezone})`;
 }
 
-export function recipients(lead: Lead, audiences: Audience[], config: BusinessUnitConfig): string[] {
+export function recipients(lead: Lead, audiences: AlertAudience[], config: BusinessUnitConfig): string[] {
   const to = new Set<string>();
   for (const audience of audiences) {
     if (audience === 'rep' && lead.owner?.email) to.add(lead.owner.email);

@@ -27,10 +27,8 @@
  * `escalationLevel` in the state: 0 = not breached, 1 = breach alerted, 1 + k = level k alerted,
  * E + 2 = exhaustion alerted.
  */
-import type { BusinessCalendar, SlaConfig } from '../../config/schema.ts';
+import type { AlertAudience, BusinessCalendar, SlaConfig } from '../../config/schema.ts';
 import { addBusinessMinutes, businessMinutesBetween } from './business-hours.ts';
-
-export type Audience = SlaConfig['escalation'][number]['notify'][number];
 
 export interface FirstTouchState {
   assignedAt: string;
@@ -47,12 +45,12 @@ export interface Wait {
 
 export type FirstTouchStep =
   | ({ decision: 'wait'; state: FirstTouchState } & Wait)
-  | ({ decision: 'remind'; notify: Audience[]; state: FirstTouchState } & Wait)
-  | ({ decision: 'breach'; notify: Audience[]; state: FirstTouchState } & Wait)
-  | ({ decision: 'escalate'; level: number; notify: Audience[]; state: FirstTouchState } & Wait)
+  | ({ decision: 'remind'; notify: AlertAudience[]; state: FirstTouchState } & Wait)
+  | ({ decision: 'breach'; notify: AlertAudience[]; state: FirstTouchState } & Wait)
+  | ({ decision: 'escalate'; level: number; notify: AlertAudience[]; state: FirstTouchState } & Wait)
   | { decision: 'reassign'; reassignments: number }
-  | ({ decision: 'escalation-exhausted'; notify: Audience[]; state: FirstTouchState } & Wait)
-  | { decision: 'give-up'; notify: Audience[] };
+  | ({ decision: 'escalation-exhausted'; notify: AlertAudience[]; state: FirstTouchState } & Wait)
+  | { decision: 'give-up'; notify: AlertAudience[] };
 
 export interface FirstTouchPlan extends Wait {
   followUpDueAt: string;

@@ -4,10 +4,8 @@
  * "[ops rep]"; the local runtime reproduces that, so this one parser serves both.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { isRole, type Role } from '../domain/roles.ts';
 import { HttpProblem } from './problem.ts';
-
-export const ROLES = ['ops', 'rep'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface Caller {
   subject: string;
@@ -32,9 +30,7 @@ export function callerFrom(event: APIGatewayProxyEventV2WithJWTAuthorizer, roles
       'www-authenticate': 'Bearer',
     });
   }
-  const roles = new Set(
-    parseClaimList(claims[rolesClaim]).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
-  );
+  const roles = new Set(parseClaimList(claims[rolesClaim]).filter(isRole));
   const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
   return { subject: String(claims.sub), email, roles };
 }

@@ -17,10 +17,10 @@ import {
 import { Construct } from 'constructs';
 import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { ROLES } from '../../functions/domain/roles.ts';
 import { acknowledgeNag } from '../nag.ts';
 
 /** Cognito groups the handlers check via the roles claim. */
-export const USER_GROUPS = ['ops', 'rep'] as const;
 
 export interface LeadflowAuthProps {
   config: BusinessUnitConfig;
@@ -72,7 +72,7 @@ export class LeadflowAuth extends Construct {
         'MFA is optional by product decision (TOTP offered to every user); Plus-tier adaptive authentication ' +
           'challenges risky sign-ins and blocks compromised credentials.',
       );
-      for (const group of USER_GROUPS) {
+      for (const group of ROLES) {
         new UserPoolGroup(this, `Group-${group}`, { userPool: pool, groupName: group });
       }
       const client = pool.addClient('WebClient', {

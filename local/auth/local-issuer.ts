@@ -21,24 +21,20 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
+import { isRole, ROLES, type Role } from '../../functions/domain/roles.ts';
 
 export const LOCAL_ISSUER = 'leadflow-local';
 export const LOCAL_AUDIENCE = 'leadflow-local';
 export const DEFAULT_KEY_DIR = '.leadflow/keys';
 export const DEFAULT_ROLES_CLAIM = 'cognito:groups';
-export const LOCAL_ROLES = ['ops', 'rep'] as const;
-export type LocalRole = (typeof LOCAL_ROLES)[number];
 
 const ALG = 'RS256';
 const PRIVATE_KEY_FILE = 'signing-key.private.jwk.json';
 const PUBLIC_KEY_FILE = 'signing-key.public.jwk.json';
 const PRIVATE_ONLY_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
-export const isLocalRole = (value: string): value is LocalRole =>
-  (LOCAL_ROLES as readonly string[]).includes(value);
-
 export interface IssueTokenOptions {
-  role: LocalRole;
+  role: Role;
   email?: string;
   /** Defaults to a stable id derived from the email, so one person keeps one `sub`. */
   sub?: string;
@@ -137,8 +133,8 @@ export const createLocalIssuer = (options: { keyDir?: string } = {}): LocalIssue
     keyDir,
 
     async issueToken({ role, email, sub, expiresIn = '12h', rolesClaim = DEFAULT_ROLES_CLAIM }) {
-      if (!isLocalRole(role))
-        throw new Error(`Unknown role '${String(role)}'; expected one of ${LOCAL_ROLES.join(', ')}`);
+      if (!isRole(role))
+        throw new Error(`Unknown role '${String(role)}'; expected one of ${ROLES.join(', ')}`);
       const { privateJwk } = await getKeys();
       const key = await importJWK(privateJwk, ALG);
       const address = email ?? `${role}@leadflow.local`;

@@ -69,7 +69,10 @@ function resources(template: Record<string, unknown>): CfnResource[] {
 }
 
 /** The table exactly as the stack declares it (keys, attribute types, indexes). */
-export function tableFromTemplate(template: Record<string, unknown>, tableName: string): CreateTableCommandInput {
+export function tableFromTemplate(
+  template: Record<string, unknown>,
+  tableName: string,
+): CreateTableCommandInput {
   const table = resources(template).find((r) => r.Type === 'AWS::DynamoDB::Table');
   if (!table?.Properties) throw new Error('The synthesized stack has no DynamoDB table');
   const p = table.Properties as Record<string, never>;

@@ -7,6 +7,7 @@
  * Targets: happy path <= 15 transitions; a year of nurture far below 25,000 history events.
  */
 import { LeadStore } from '../functions/adapters/lead-store.ts';
+import { HAPPY_PATH_DECISIONS, pathThrough } from '../workflows/lifecycle-contract.ts';
 import { runChild } from './lib/child.ts';
 import {
   costPer1000,
@@ -27,20 +28,7 @@ import {
 
 const HAPPY_TARGET = 15;
 
-const EXPECTED_HAPPY = [
-  'StartOrResume',
-  'Score',
-  'Qualify',
-  'Qualified?',
-  'HandOff',
-  'AwaitFirstTouch',
-  'AwaitDecision',
-  'Accepted?',
-  'AwaitOutcome',
-  'Closed?',
-  'Outcome',
-  'Done',
-];
+const EXPECTED_HAPPY = pathThrough(HAPPY_PATH_DECISIONS);
 
 const minutes = (rt: BenchRuntime, n: number) => new Date(rt.clock.now().getTime() + n * 60_000);
 

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LeadStore } from '../functions/adapters/lead-store.ts';
+import { HAPPY_PATH_DECISIONS, pathThrough } from '../workflows/lifecycle-contract.ts';
 import { type BenchResult, runAsScript } from './lib/report.ts';
 import { type BenchRuntime, contactSales, startBenchRuntime } from './lib/runtime.ts';
 
@@ -19,7 +20,7 @@ const TIME_BOX_MS = 35_000;
 const PROBE = 50;
 const TARGET = 100;
 const COUNTRIES = ['DE', 'US', 'AT', 'GB', 'CH', 'FR'];
-const HAPPY_LENGTH = 12;
+const HAPPY_PATH = pathThrough(HAPPY_PATH_DECISIONS).join(' > ');
 
 async function runBatch(rt: BenchRuntime, emails: string[]): Promise<string[]> {
   const leadIds = await Promise.all(
@@ -87,7 +88,7 @@ export async function main(): Promise<BenchResult> {
     const executions = leadIds.map((id) => rt.local.stepFunctions.execution(id));
     const failed = executions.filter((e) => e?.status !== 'SUCCEEDED');
     const retried = executions.filter((e) => (e?.retries.length ?? 0) > 0);
-    const offPath = executions.filter((e) => e?.path.length !== HAPPY_LENGTH);
+    const offPath = executions.filter((e) => e?.path.join(' > ') !== HAPPY_PATH);
     const store = new LeadStore(rt.local.tableName);
     const leads = await Promise.all(leadIds.map((id) => store.get(id)));
     const won = leads.filter((l) => l?.stage === 'won').length;
@@ -101,7 +102,7 @@ export async function main(): Promise<BenchResult> {
     const problems: string[] = [];
     if (probe.failed > 0)
       problems.push(
-        `Routing contention: ${PROBE} concurrent hand-offs into one team (${probe.team}) failed ${probe.failed} lifecycles outright (RecordFailure > LifecycleFailed: "${probe.error}") after ${probe.retries} HandOff retries. assignOwner() (functions/use-cases/lifecycle-steps.ts) retries the conditional round-robin cursor update 8 times with no backoff or jitter, so N concurrent hand-offs in a team need O(N^2) attempts on one hot item; the local engine retries the Task immediately (AWS would wait 2/4/8 s, which spreads the retries but not the first wave).`,
+        `Routing contention: ${PROBE} concurrent hand-offs into one team (${probe.team}) failed ${probe.failed} lifecycles outright (RecordFailure > LifecycleFailed: "${probe.error}") after ${probe.retries} HandOff retries: the round-robin cursor (functions/use-cases/lifecycle/hand-off.ts) kept losing its conditional write under contention.`,
       );
     if (failed.length)
       problems.push(
@@ -131,7 +132,7 @@ export async function main(): Promise<BenchResult> {
         { name: 'leads ended won', value: won, unit: 'leads', digits: 0 },
         { name: 'executions failed', value: failed.length, unit: 'executions', digits: 0 },
         { name: 'executions with task retries', value: retried.length, unit: 'executions', digits: 0 },
-        { name: 'executions off the 12-state path', value: offPath.length, unit: 'executions', digits: 0 },
+        { name: 'executions off the happy path', value: offPath.length, unit: 'executions', digits: 0 },
         { name: 'assigned to the fallback queue', value: fallback, unit: 'leads', digits: 0 },
         {
           name: `probe: lifecycles failed, ${PROBE} concurrent same-team hand-offs`,

@@ -25,7 +25,7 @@ export interface StoredWait {
   registeredAt: string;
 }
 
-/** What an activity (or register-wait) leaves for a wait: the decision it completes it with. */
+/** What activity leaves for a wait (or hands it when it begins): the decision it completes it with. */
 export type WaitResult = { decision: string } & Record<string, unknown>;
 
 export interface LeadRepository {

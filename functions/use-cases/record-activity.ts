@@ -52,7 +52,7 @@ function touch({ ports, lead, now, at }: Parameters<Recorder<'TouchLogged'>>[0])
   const plan = acceptancePlan(now, sla, calendarForOwner(ports.config, lead.owner));
   Object.assign(change.set as object, { 'sla.acceptanceDueAt': plan.acceptanceDueAt });
   // Before assignment completes, the touch waits as "pending" and the first-touch wait
-  // completes the moment it begins (register-wait then moves the stage on).
+  // completes the moment it begins (the wait handshake then moves the stage on).
   if (lead.stage === 'assigned') change.stage = 'touched';
   return {
     change,

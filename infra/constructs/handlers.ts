@@ -51,7 +51,7 @@ export class LeadflowHandlers extends Construct {
       .bindTable(table, 'readWrite')
       .publishTo(bus)
       .allowSendEmail(config.email.sender)
-      // register-wait completes a wait at once when the activity came first.
+      // A wait state completes itself at once when the activity came first (wait handshake).
       .allowTaskResponse(lifecycleArn)
       // continue-as-new: a lead that outlives Standard workflows' one-year limit continues in a
       // fresh execution of the same state machine.

@@ -38,8 +38,10 @@ export class VirtualClock implements Clock {
   private seq = 0;
   /** Virtual time when last pinned (manual: always; paced: when work began or a timer fired). */
   private pinned: number;
-  /** Paced: the real instant virtual time started running from `pinned`. */
-  private runningSince = Date.now();
+  /** Paced: the real instant (performance.now) virtual time started running from `pinned`. */
+  private runningSince = performance.now();
+  /** Paced: a timer is firing; time stays at its due instant while its work starts. */
+  private firing = false;
   private held: boolean;
   private busy = 0;
   private pacer: NodeJS.Timeout | undefined;
@@ -72,15 +74,15 @@ export class VirtualClock implements Clock {
   }
 
   private pacedNow(): number {
-    if (this.held || this.busy > 0) return this.pinned;
-    const running = this.pinned + (Date.now() - this.runningSince) * this.speed;
+    if (this.held || this.busy > 0 || this.firing) return this.pinned;
+    const running = this.pinned + (performance.now() - this.runningSince) * this.speed;
     // Never run past a timer that has not fired yet.
     return Math.min(running, this.timers[0]?.due ?? Number.POSITIVE_INFINITY);
   }
 
   /** Paced: virtual time starts running from `start` now (the seconds spent starting up do not count). */
   anchor(): void {
-    this.runningSince = Date.now();
+    this.runningSince = performance.now();
   }
 
   /** Runs `fire` when virtual time reaches `at`; returns a cancel function. */
@@ -113,7 +115,7 @@ export class VirtualClock implements Clock {
   leave(): void {
     this.busy--;
     if (this.busy > 0) return;
-    if (this.options.mode === 'paced') this.runningSince = Date.now();
+    if (this.options.mode === 'paced') this.runningSince = performance.now();
     this.schedule();
   }
 
@@ -129,7 +131,7 @@ export class VirtualClock implements Clock {
   /** Paced: fixes the current virtual instant as the base time keeps running from. */
   private pin(): void {
     this.pinned = this.pacedNow();
-    this.runningSince = Date.now();
+    this.runningSince = performance.now();
   }
 
   private schedule(): void {
@@ -148,8 +150,13 @@ export class VirtualClock implements Clock {
       if (this.busy > 0 || this.timers[0] !== next) return this.schedulePacer();
       this.timers.shift();
       this.pinned = Math.max(this.pinned, next.due);
-      this.runningSince = Date.now();
-      next.fire();
+      this.firing = true;
+      try {
+        next.fire();
+      } finally {
+        this.firing = false;
+        this.runningSince = performance.now();
+      }
       this.schedulePacer();
     }, delay);
     // A pending timer alone must not keep the process alive (tests, shutdown).

@@ -10,7 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EngagementRecord, Lead, LeadProfile, Stage, TimelineEntry } from '../domain/lead.ts';
-import type { LeadChange, LeadRepository, StoredWait, WaitResult } from '../use-cases/ports.ts';
+import type {
+  LeadChange,
+  LeadRepository,
+  QuarantineRequest,
+  StoredWait,
+  WaitResult,
+} from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
 
@@ -207,22 +213,8 @@ export class LeadStore implements LeadRepository {
     kind: string,
     wait: StoredWait,
   ): Promise<{ lead: Lead; pending?: WaitResult }> {
-    const result = await documentClient().send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: leadKey(leadId),
-        UpdateExpression: 'SET #waits.#k = :wait',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#waits': 'waits', '#k': kind },
-        ExpressionAttributeValues: { ':wait': wait },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    const item = result.Attributes ?? {};
-    return {
-      lead: toLead(item),
-      pending: (item.pending as Record<string, WaitResult> | undefined)?.[kind],
-    };
+    const item = await this.fillWaitSlot(leadId, 'waits', kind, wait);
+    return { lead: toLead(item), pending: (item.pending as Record<string, WaitResult> | undefined)?.[kind] };
   }
 
   /**
@@ -230,18 +222,29 @@ export class LeadStore implements LeadRepository {
    * and returns the wait of that kind in progress, if any (one request for both).
    */
   async setPending(leadId: string, kind: string, output: WaitResult): Promise<StoredWait | undefined> {
+    const item = await this.fillWaitSlot(leadId, 'pending', kind, output);
+    return (item.waits as Record<string, StoredWait> | undefined)?.[kind];
+  }
+
+  /** Sets one side of a wait handshake (the token or the result) and returns the whole item after it. */
+  private async fillWaitSlot(
+    leadId: string,
+    slot: 'waits' | 'pending',
+    kind: string,
+    value: StoredWait | WaitResult,
+  ): Promise<Record<string, unknown>> {
     const result = await documentClient().send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: leadKey(leadId),
-        UpdateExpression: 'SET #pending.#k = :output',
+        UpdateExpression: 'SET #slot.#k = :value',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#pending': 'pending', '#k': kind },
-        ExpressionAttributeValues: { ':output': output },
+        ExpressionAttributeNames: { '#slot': slot, '#k': kind },
+        ExpressionAttributeValues: { ':value': value },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return (result.Attributes?.waits as Record<string, StoredWait> | undefined)?.[kind];
+    return result.Attributes ?? {};
   }
 
   /**
@@ -284,12 +287,7 @@ export class LeadStore implements LeadRepository {
   }
 
   /** Spam is kept (for review and tuning) but apart from real leads, and expires. */
-  async quarantine(params: {
-    profile: LeadProfile;
-    reasons: string[];
-    now: Date;
-    sourceIp?: string;
-  }): Promise<string> {
+  async quarantine(params: QuarantineRequest): Promise<string> {
     const id = randomUUID();
     await documentClient().send(
       new PutCommand({

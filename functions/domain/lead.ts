@@ -18,16 +18,10 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** Stages a lead never leaves (the lifecycle has ended). */
+export const CLOSED_STAGES: ReadonlySet<Stage> = new Set(['won', 'lost', 'disqualified', 'failed']);
 /** Stages in which the lead still needs work from someone. */
-export const OPEN_STAGES: ReadonlySet<Stage> = new Set([
-  'captured',
-  'nurturing',
-  'qualified',
-  'assigned',
-  'touched',
-  'accepted',
-  'recycled',
-]);
+export const OPEN_STAGES: ReadonlySet<Stage> = new Set(STAGES.filter((s) => !CLOSED_STAGES.has(s)));
 
 export interface UtmParameters {
   source?: string;

@@ -183,24 +183,32 @@ export function nextFirstTouchStep(
   return { decision: 'give-up', notify: ['ops'] };
 }
 
+/** A deadline `minutes` business minutes after `from`, and the wait until it as seen at `now`. */
+export function deadlineAfter(
+  from: Instant,
+  minutes: number,
+  calendar: BusinessCalendar,
+  now: Instant = from,
+): { dueAt: string; timeoutSeconds: number } {
+  const dueAt = addMinutes(toMs(from), minutes, calendar);
+  return { dueAt: iso(dueAt), timeoutSeconds: secondsBetween(toMs(now), dueAt) };
+}
+
+/** Accept or reject within `acceptanceMinutes` of the touch. */
 export function acceptancePlan(
   touchedAt: Instant,
   sla: SlaConfig,
   calendar: BusinessCalendar,
-  now: Instant = touchedAt,
-): { acceptanceDueAt: string; timeoutSeconds: number } {
-  const dueAt = addMinutes(toMs(touchedAt), sla.acceptanceMinutes, calendar);
-  return { acceptanceDueAt: iso(dueAt), timeoutSeconds: secondsBetween(toMs(now), dueAt) };
+  now?: Instant,
+) {
+  const { dueAt, timeoutSeconds } = deadlineAfter(touchedAt, sla.acceptanceMinutes, calendar, now);
+  return { acceptanceDueAt: dueAt, timeoutSeconds };
 }
 
-export function outcomePlan(
-  acceptedAt: Instant,
-  sla: SlaConfig,
-  calendar: BusinessCalendar,
-  now: Instant = acceptedAt,
-): { outcomeDueAt: string; timeoutSeconds: number } {
-  const dueAt = addMinutes(toMs(acceptedAt), sla.outcomeMinutes, calendar);
-  return { outcomeDueAt: iso(dueAt), timeoutSeconds: secondsBetween(toMs(now), dueAt) };
+/** Record won or lost within `outcomeMinutes` of the acceptance. */
+export function outcomePlan(acceptedAt: Instant, sla: SlaConfig, calendar: BusinessCalendar, now?: Instant) {
+  const { dueAt, timeoutSeconds } = deadlineAfter(acceptedAt, sla.outcomeMinutes, calendar, now);
+  return { outcomeDueAt: dueAt, timeoutSeconds };
 }
 
 /** A first touch counts once the rep logged at least `minTouchAttempts` attempts. */

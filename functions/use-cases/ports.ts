@@ -28,6 +28,14 @@ export interface StoredWait {
 /** What activity leaves for a wait (or hands it when it begins): the decision it completes it with. */
 export type WaitResult = { decision: string } & Record<string, unknown>;
 
+/** A submission judged to be spam, kept apart from leads for review. */
+export interface QuarantineRequest {
+  profile: LeadProfile;
+  reasons: string[];
+  now: Date;
+  sourceIp?: string;
+}
+
 export interface LeadRepository {
   get(leadId: string): Promise<Lead | undefined>;
   /** Creates the lead unless one with the same id exists. */

@@ -1,7 +1,7 @@
 /**
  * Prepares a synthesized state machine for aws-local-stepfunctions so that the local engine
  * executes exactly what the Amazon States Language says, where the library departs from it
- * (each case is pinned by test/local/asl-conformance.test.ts):
+ * (each case is pinned by test/local/asl-conformance-*.test.ts):
  *
  * - Task timeouts and heartbeats. AWS resolves `TimeoutSecondsPath`/`HeartbeatSecondsPath`
  *   against the state input; the library resolves the timeout path against the Parameters
@@ -64,11 +64,18 @@ export interface EngineDefinition {
 }
 
 export function engineDefinition(synthesized: Asl): EngineDefinition {
+  if (synthesized.QueryLanguage === 'JSONata')
+    throw new Error('JSONata is not supported by the local engine (the library runs it as JSONPath)');
   const definition = structuredClone(synthesized);
   const timing = new Map<string, TaskTiming>();
   for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === 'Map' || state.Type === 'Parallel')
+    // Map and Parallel are not needed; Wait states would run on the library's wall-clock timers.
+    if (state.Type === 'Map' || state.Type === 'Parallel' || state.Type === 'Wait')
       throw new Error(`State ${name}: ${state.Type} states are not supported by the local engine`);
+    if (state.QueryLanguage === 'JSONata')
+      throw new Error(
+        `State ${name}: JSONata is not supported by the local engine (the library runs it as JSONPath)`,
+      );
     if (state.Type !== 'Task') continue;
     const t: TaskTiming = {
       timeoutSeconds: state.TimeoutSeconds,

@@ -7,7 +7,7 @@
  *   park until SendTaskSuccess/Failure, and time out on the virtual clock after the
  *   definition's TimeoutSeconds/TimeoutSecondsPath (States.Timeout) or, without a heartbeat
  *   in time, its HeartbeatSeconds (States.HeartbeatTimeout);
- * - Retry and Catch are the definition's, run by the library; retry pauses follow the clock;
+ * - Retry and Catch are the definition's, run by the library (pauses compressed, see retryPauses);
  * - execution names are unique: the same name and input is a no-op, other input is refused.
  * The engine reads nothing from a payload that the definition does not name.
  */
@@ -289,9 +289,10 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Retry pauses as the definition states them (IntervalSeconds x BackoffRate^attempt is the
-   * library's job), compressed by the clock: none in manual mode, scaled by the speed when paced.
-   * The library takes one fixed pause per retrier, so the first interval stands for all attempts.
+   * Real pauses between retries: none in manual mode, each retrier's IntervalSeconds scaled by
+   * the speed when paced. The library takes one fixed pause per retrier (no backoff), and the
+   * execution counts as busy while it pauses, so virtual time does not advance during a retry:
+   * attempts and their order are the definition's, their spacing is not (a known deviation).
    */
   private retryPauses(): Record<string, number[]> {
     const scale = this.clock.mode === 'manual' ? 0 : 1 / this.clock.speed;

@@ -7,7 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EngagementRecord, Lead, LeadProfile, Stage, TimelineEntry } from '../../domain/lead.ts';
-import type { LeadChange, LeadRepository, StoredWait, WaitResult } from '../../use-cases/ports.ts';
+import type {
+  LeadChange,
+  LeadRepository,
+  QuarantineRequest,
+  StoredWait,
+  WaitResult,
+} from '../../use-cases/ports.ts';
 
 /** What DynamoDB calls a failed condition, so callers handle both adapters alike. */
 export class ConditionalCheckFailed extends Error {
@@ -138,12 +144,7 @@ export class InMemoryLeadRepository implements LeadRepository {
     return { claimed: true, pending };
   }
 
-  async quarantine(params: {
-    profile: LeadProfile;
-    reasons: string[];
-    now: Date;
-    sourceIp?: string;
-  }): Promise<string> {
+  async quarantine(params: QuarantineRequest): Promise<string> {
     const id = randomUUID();
     this.quarantined.set(id, copy({ ...params, now: params.now.toISOString() }));
     return id;

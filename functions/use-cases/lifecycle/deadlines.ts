@@ -3,8 +3,8 @@
  * the outcome within `outcomeMinutes` (business time). When one passes, the rep and the manager
  * are alerted once for that deadline and a new window starts; the wait goes on.
  */
-import type { BusinessCalendar, SlaConfig } from '../../../config/schema.ts';
-import { acceptancePlan, outcomePlan, timeoutSecondsUntil } from '../../domain/sla-policy.ts';
+import type { SlaConfig } from '../../../config/schema.ts';
+import { deadlineAfter, timeoutSecondsUntil } from '../../domain/sla-policy.ts';
 import type { Step } from './step.ts';
 import type { StepContext } from './step-context.ts';
 
@@ -13,31 +13,21 @@ interface Deadline {
   field: 'acceptanceDueAt' | 'outcomeDueAt';
   label: string;
   kind: 'decision-overdue' | 'outcome-overdue';
-  nextWindow(
-    now: Date,
-    sla: SlaConfig,
-    calendar: BusinessCalendar,
-  ): { dueAt: string; timeoutSeconds: number };
+  /** The window's length in business minutes. */
+  window: keyof Pick<SlaConfig, 'acceptanceMinutes' | 'outcomeMinutes'>;
 }
 
 const DECISION: Deadline = {
   field: 'acceptanceDueAt',
   label: 'Accept/reject',
   kind: 'decision-overdue',
-  nextWindow: (now, sla, calendar) => {
-    const plan = acceptancePlan(now, sla, calendar);
-    return { dueAt: plan.acceptanceDueAt, timeoutSeconds: plan.timeoutSeconds };
-  },
+  window: 'acceptanceMinutes',
 };
-
 const OUTCOME: Deadline = {
   field: 'outcomeDueAt',
   label: 'Outcome',
   kind: 'outcome-overdue',
-  nextWindow: (now, sla, calendar) => {
-    const plan = outcomePlan(now, sla, calendar);
-    return { dueAt: plan.outcomeDueAt, timeoutSeconds: plan.timeoutSeconds };
-  },
+  window: 'outcomeMinutes',
 };
 
 async function overdue(ctx: StepContext, deadline: Deadline) {
@@ -46,7 +36,7 @@ async function overdue(ctx: StepContext, deadline: Deadline) {
   // Woken before the deadline (long deadlines take several capped waits): just wait on.
   if (dueAt && ctx.now.getTime() < Date.parse(dueAt))
     return { decision: 'wait' as const, timeoutSeconds: timeoutSecondsUntil(ctx.now, dueAt) };
-  const next = deadline.nextWindow(ctx.now, ctx.config.sla, ctx.calendarFor(lead.owner));
+  const next = deadlineAfter(ctx.now, ctx.config.sla[deadline.window], ctx.calendarFor(lead.owner));
   await ctx.record(lead, {
     change: {
       set: { [`sla.${deadline.field}`]: next.dueAt },

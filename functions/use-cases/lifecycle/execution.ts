@@ -10,7 +10,8 @@ import type { Step } from './step.ts';
 
 /**
  * Execution age comes from the lead (Score or Resume, the first step of every execution,
- * records it), not from `$$.Execution.StartTime`, which local engines fill with wall time.
+ * records it), so the step needs nothing from the execution's context and judges age by the
+ * same clock as every other deadline.
  */
 export function executionTooOld(lead: Lead | undefined, now: Date): boolean {
   if (!lead?.executionStartedAt) return false;

@@ -5,9 +5,11 @@
  * `outboxUrl`, and as JSON at `<endpoint>/store`.
  *
  * The package keeps its mail store in module state, so every embedded SES in one process shares
- * one outbox (and `clearOutbox` clears it for all). One per process is the intended use.
+ * one outbox (and `clearOutbox` clears it for all). One per process is the intended use. With a
+ * `logFile` (the on-disk runtime), the outbox also survives restarts.
  */
-import type { Server } from 'node:http';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
@@ -70,11 +72,62 @@ const toSentEmail = (email: StoredEmail): SentEmail => ({
   at: new Date(email.at * 1000),
 });
 
+interface SesStore {
+  getStoreReadonly(): { emails: StoredEmail[] };
+  saveEmail(email: StoredEmail): void;
+}
+const loadStore = (): SesStore => createRequire(import.meta.url)('aws-ses-v2-local/dist/store') as SesStore;
+
+/**
+ * Keeps the outbox across restarts (the package's store lives in memory): every mail SES
+ * accepted is appended to `logFile` before the sender gets its answer, so a crash never loses
+ * a mail that was reported sent, and a restart shows the mail sent before it.
+ */
+function persistOutbox(server: Server, logFile: string): { truncate(): void } {
+  const store = loadStore();
+  // The store may already hold them: a restart inside one process (tests) keeps the module state.
+  const known = new Set(store.getStoreReadonly().emails.map((e) => e.messageId));
+  if (existsSync(logFile))
+    for (const line of readFileSync(logFile, 'utf8').split('\n').filter(Boolean)) {
+      const email = JSON.parse(line) as StoredEmail;
+      if (!known.has(email.messageId)) store.saveEmail(email);
+    }
+  let logged = store.getStoreReadonly().emails.length;
+  const [handle] = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  if (!handle) throw new Error('aws-ses-v2-local server has no request handler');
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      const emails = store.getStoreReadonly().emails;
+      if (emails.length > logged) {
+        appendFileSync(
+          logFile,
+          emails
+            .slice(logged)
+            .map((e) => `${JSON.stringify(e)}\n`)
+            .join(''),
+        );
+        logged = emails.length;
+      }
+      return end(...args);
+    }) as ServerResponse['end'];
+    handle(req, res);
+  });
+  return {
+    truncate: () => {
+      writeFileSync(logFile, '');
+      logged = 0;
+    },
+  };
+}
+
 export const startEmbeddedSes = async (
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; logFile?: string } = {},
 ): Promise<EmbeddedSes> => {
   const host = options.host ?? '127.0.0.1';
   const server = await loadSesServer()({ host, port: options.port ?? 0 });
+  const persisted = options.logFile ? persistOutbox(server, options.logFile) : undefined;
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${host}:${port}`;
 
@@ -90,6 +143,7 @@ export const startEmbeddedSes = async (
     async clearOutbox() {
       const response = await fetch(`${endpoint}/clear-store`, { method: 'POST' });
       if (!response.ok) throw new Error(`Clearing the SES outbox answered ${response.status}`);
+      persisted?.truncate();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -4,14 +4,11 @@
  * embedded DynamoDB (dynalite), SES (aws-ses-v2-local) and a local Step Functions/EventBridge
  * endpoint. Used by `npm start`, the end-to-end and workflow tests, and the benchmarks.
  */
-import type { ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { loadBusinessUnitConfig } from '../../config/load.ts';
 import { type UnitResourceNames, unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
-import { LeadStore } from '../../functions/adapters/lead-store.ts';
-import { OPEN_STAGES } from '../../functions/domain/lead.ts';
 import { useClock } from '../../functions/runtime/clock.ts';
 import { ENV } from '../../functions/runtime/env.ts';
 import { useUnitConfig } from '../../functions/runtime/unit-config.ts';
@@ -20,11 +17,13 @@ import { createLocalIssuer, type LocalIssuer } from '../auth/local-issuer.ts';
 import { ensureTable, startEmbeddedDynamoDb } from '../embedded/dynamodb.ts';
 import { type EmbeddedSes, startEmbeddedSes } from '../embedded/ses.ts';
 import { type ApiGatewayEvent, startApiGatewayServer } from '../http/api-gateway-server.ts';
+import { localRoutes } from '../http/local-routes.ts';
 import type { Asl } from './asl-engine-definition.ts';
 import { LambdaInvoker } from './lambda-invoker.ts';
 import { startLocalAwsEndpoint } from './local-aws-endpoint.ts';
 import { LocalEventBus } from './local-event-bus.ts';
 import { LocalStepFunctions } from './local-step-functions.ts';
+import { openLeads } from './open-leads.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 export interface LeadflowLocalOptions {
@@ -117,16 +116,17 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     names.stateMachine,
   );
 
+  const dataDir = resolve(options.dataDir ?? join('.leadflow', 'data', config.name));
   const dynamo = await startEmbeddedDynamoDb(
     options.inMemory
       ? { inMemory: true, port: options.servicePorts?.dynamodb }
-      : {
-          dataDir: resolve(options.dataDir ?? join('.leadflow', 'data', config.name)),
-          port: options.servicePorts?.dynamodb,
-        },
+      : { dataDir, port: options.servicePorts?.dynamodb },
   );
   await ensureTable(dynamo.endpoint, tableFromTemplate(synth.template, tableName));
-  const ses = await startEmbeddedSes({ port: options.servicePorts?.ses ?? 0 });
+  const ses = await startEmbeddedSes({
+    port: options.servicePorts?.ses ?? 0,
+    ...(options.inMemory ? {} : { logFile: join(dataDir, 'outbox.ndjson') }),
+  });
 
   const aws = await startLocalAwsEndpoint(
     { ...stepFunctions.operations(), ...bus.operations() },
@@ -153,10 +153,6 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
 
   const issuer = createLocalIssuer({ keyDir: options.keyDir });
   const verify = issuer.createVerifier();
-  const sendJson = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body, null, 2));
-  };
   const api = await startApiGatewayServer({
     port: options.port ?? 3000,
     routes: synth.httpRoutes.map((r) => {
@@ -172,63 +168,8 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     cors: corsFromTemplate(synth.template),
     verifyJwt: verify,
     staticDir: resolve('local/public'),
-    extraRoutes: [
-      {
-        method: 'GET',
-        path: '/health',
-        respond: (_req, res) => {
-          sendJson(res, 200, { status: 'ok', businessUnit: config.name, now: clock.now().toISOString() });
-        },
-      },
-      {
-        method: 'GET',
-        path: '/outbox',
-        respond: (_req, res) => {
-          res.writeHead(302, { location: ses.outboxUrl });
-          res.end();
-        },
-      },
-      {
-        method: 'GET',
-        path: '/_local/events',
-        respond: (_req, res) => {
-          sendJson(res, 200, bus.log);
-        },
-      },
-      {
-        // Stands in for a sales tool or marketing automation putting activity on the bus.
-        method: 'POST',
-        path: '/_local/events',
-        respond: async (req, res) => {
-          const chunks: Buffer[] = [];
-          for await (const chunk of req) chunks.push(chunk as Buffer);
-          let body: { source?: string; detailType?: string; detail?: unknown };
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
-          } catch {
-            body = {};
-          }
-          const result = bus.put({
-            Source: body.source,
-            DetailType: body.detailType,
-            Detail: JSON.stringify(body.detail ?? null),
-            EventBusName: busName,
-          });
-          sendJson(res, result.ErrorCode ? 400 : 202, result);
-        },
-      },
-      {
-        method: 'GET',
-        path: '/_local/executions',
-        respond: (_req, res) => {
-          sendJson(
-            res,
-            200,
-            stepFunctions.list().map(({ done: _done, ...e }) => e),
-          );
-        },
-      },
-    ],
+    // /health, /outbox, /_local/*: local-only endpoints (local/http/local-routes.ts).
+    ...localRoutes({ config, clock, ses, bus, busName, stepFunctions }),
   });
 
   await invoker.warm([...new Set(Object.values(synth.functions).map((f) => f.handler))]);
@@ -236,12 +177,9 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
 
   const resumed: string[] = [];
   if (options.resume !== false) {
-    const store = new LeadStore(tableName);
-    for (const stage of OPEN_STAGES) {
-      for await (const leadId of store.leadIdsInStage(stage)) {
-        stepFunctions.start(leadId, JSON.stringify({ leadId, resumeAt: stage }));
-        resumed.push(leadId);
-      }
+    for (const { leadId, stage } of await openLeads(tableName)) {
+      stepFunctions.start(leadId, JSON.stringify({ leadId, resumeAt: stage }));
+      resumed.push(leadId);
     }
   }
 

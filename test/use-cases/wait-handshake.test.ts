@@ -1,0 +1,199 @@
+/**
+ * The two halves of a callback wait, in either order: registerWait (the wait begins and stores
+ * its token) and completeWait (activity leaves a result and completes the stored wait).
+ */
+import { describe, expect, it } from 'vitest';
+import { InMemoryLeadRepository } from '../../functions/adapters/in-memory/lead-repository.ts';
+import { MAX_WAIT_SECONDS } from '../../functions/domain/wait-limits.ts';
+import { completeWait, registerWait } from '../../functions/use-cases/lifecycle/wait-handshake.ts';
+import type { WaitResult } from '../../functions/use-cases/ports.ts';
+import { inMemoryPorts, storedLead } from '../support/in-memory-ports.ts';
+import { HOT, HOT_ID, MONDAY_10, reload } from './fixtures.ts';
+
+const NOW = MONDAY_10;
+const touched = {
+  kind: 'first-touch' as const,
+  result: { decision: 'touched' as const, timeoutSeconds: 3600 },
+};
+const accepted = { kind: 'decision' as const, result: { decision: 'accepted' as const, timeoutSeconds: 60 } };
+
+/** A repository where the other side always wins the claim (or wins it but took the result). */
+class LosingClaims extends InMemoryLeadRepository {
+  constructor(private readonly claim: { claimed: boolean; pending?: WaitResult }) {
+    super();
+  }
+  override async claimWait() {
+    return this.claim;
+  }
+}
+
+async function setUp(stage: 'assigned' | 'touched' = 'assigned') {
+  const ports = inMemoryPorts({ now: NOW });
+  await storedLead(ports, HOT, { stage });
+  return ports;
+}
+
+describe('registerWait', () => {
+  it('stores the token of the wait and completes nothing when no result is pending', async () => {
+    const ports = await setUp();
+    expect(await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't1' })).toEqual({
+      registered: 'first-touch',
+      completedAtOnce: false,
+    });
+    expect(ports.callbacks.completed).toEqual([]);
+    expect(await ports.leads.setPending(HOT_ID, 'first-touch', touched.result)).toEqual({
+      token: 't1',
+      state: 'AwaitFirstTouch',
+      registeredAt: NOW,
+    });
+    // The stored token is what activity completes.
+    expect(await completeWait(ports, HOT_ID, touched)).toBe('completed');
+    expect(ports.callbacks.completed).toEqual([{ token: 't1', output: touched.result }]);
+  });
+
+  it('completes the wait at once with a touch logged before it began, moving assigned to touched', async () => {
+    const ports = await setUp();
+    expect(await completeWait(ports, HOT_ID, touched)).toBe('pending');
+    const before = await reload(ports, HOT_ID);
+    ports.clock.set('2026-03-23T09:05:00.000Z');
+    expect(await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't1' })).toEqual({
+      registered: 'first-touch',
+      completedAtOnce: true,
+    });
+    expect(ports.callbacks.completed).toEqual([{ token: 't1', output: touched.result }]);
+    const lead = await reload(ports, HOT_ID);
+    expect(lead.stage).toBe('touched');
+    expect(lead.updatedAt).toBe('2026-03-23T09:05:00.000Z');
+    expect(lead.version).toBe(before.version + 1);
+    // The pending result was used up: the next wait of that kind waits.
+    expect(await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't2' })).toEqual({
+      registered: 'first-touch',
+      completedAtOnce: false,
+    });
+  });
+
+  it('does not move the stage when the lead is already touched or for another kind of wait', async () => {
+    const ports = await setUp('touched');
+    await completeWait(ports, HOT_ID, touched);
+    await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't1' });
+    expect((await reload(ports, HOT_ID)).version).toBe(1);
+
+    const other = await setUp('assigned');
+    await completeWait(other, HOT_ID, accepted);
+    expect(await registerWait(other, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' })).toEqual({
+      registered: 'decision',
+      completedAtOnce: true,
+    });
+    expect(other.callbacks.completed).toEqual([{ token: 'd1', output: accepted.result }]);
+    expect(await reload(other, HOT_ID)).toMatchObject({ stage: 'assigned', version: 1 });
+  });
+
+  it('does nothing when the other side won the claim, or won it with the result', async () => {
+    for (const claim of [{ claimed: false }, { claimed: true }]) {
+      const ports = inMemoryPorts({ now: NOW });
+      ports.leads = new LosingClaims(claim);
+      await storedLead(ports, HOT, { stage: 'assigned' });
+      await completeWait(ports, HOT_ID, touched);
+      expect(await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't1' })).toEqual({
+        registered: 'first-touch',
+        completedAtOnce: false,
+      });
+      expect(ports.callbacks.completed).toEqual([]);
+      expect((await reload(ports, HOT_ID)).stage).toBe('assigned');
+    }
+  });
+});
+
+describe('completeWait', () => {
+  it('leaves the result pending when no wait is in progress', async () => {
+    const ports = await setUp();
+    expect(await completeWait(ports, HOT_ID, accepted)).toBe('pending');
+    expect(ports.callbacks.completed).toEqual([]);
+  });
+
+  it('completes the stored wait once, capping its timeout', async () => {
+    const ports = await setUp();
+    await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' });
+    const long = {
+      kind: 'decision' as const,
+      result: { decision: 'accepted' as const, timeoutSeconds: 40 * 86_400 },
+    };
+    expect(await completeWait(ports, HOT_ID, long)).toBe('completed');
+    expect(ports.callbacks.completed).toEqual([
+      { token: 'd1', output: { decision: 'accepted', timeoutSeconds: MAX_WAIT_SECONDS } },
+    ]);
+    // The token was claimed: the same activity again only leaves a result.
+    expect(await completeWait(ports, HOT_ID, long)).toBe('pending');
+    expect(ports.callbacks.completed).toHaveLength(1);
+  });
+
+  it('passes a result without a timeout through as it is', async () => {
+    const ports = await setUp();
+    await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' });
+    const rejected = {
+      kind: 'decision' as const,
+      result: { decision: 'rejected' as const, reason: 'no budget' },
+    };
+    expect(await completeWait(ports, HOT_ID, rejected)).toBe('completed');
+    expect(ports.callbacks.completed).toEqual([
+      { token: 'd1', output: { decision: 'rejected', reason: 'no budget' } },
+    ]);
+  });
+
+  it('keeps the result for the next wait when the stored token is stale', async () => {
+    const ports = await setUp();
+    await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' });
+    ports.callbacks.markStale('d1'); // that wait timed out meanwhile
+    expect(await completeWait(ports, HOT_ID, accepted)).toBe('pending');
+    expect(ports.callbacks.completed).toEqual([]);
+    expect(await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd2' })).toEqual({
+      registered: 'decision',
+      completedAtOnce: true,
+    });
+    expect(ports.callbacks.completed).toEqual([{ token: 'd2', output: accepted.result }]);
+  });
+
+  it('reports pending when the wait side won the claim', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    ports.leads = new LosingClaims({ claimed: false });
+    await storedLead(ports, HOT, { stage: 'touched' });
+    await ports.leads.registerWait(HOT_ID, 'decision', {
+      token: 'd1',
+      state: 'AwaitDecision',
+      registeredAt: NOW,
+    });
+    expect(await completeWait(ports, HOT_ID, accepted)).toBe('pending');
+    expect(ports.callbacks.completed).toEqual([]);
+  });
+
+  it('completes with the result found at claim time when one was left meanwhile', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    const earlier = { decision: 'rejected', reason: 'left first' };
+    ports.leads = new LosingClaims({ claimed: true, pending: earlier });
+    await storedLead(ports, HOT, { stage: 'touched' });
+    await ports.leads.registerWait(HOT_ID, 'decision', {
+      token: 'd1',
+      state: 'AwaitDecision',
+      registeredAt: NOW,
+    });
+    expect(await completeWait(ports, HOT_ID, accepted)).toBe('completed');
+    expect(ports.callbacks.completed).toEqual([{ token: 'd1', output: earlier }]);
+  });
+
+  it('keeps the claimed result, not its own, pending when that token turns out stale', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    const earlier = { decision: 'rejected', reason: 'left first' };
+    const leads = new LosingClaims({ claimed: true, pending: earlier });
+    ports.leads = leads;
+    await storedLead(ports, HOT, { stage: 'touched' });
+    await leads.registerWait(HOT_ID, 'decision', { token: 'd1', state: 'AwaitDecision', registeredAt: NOW });
+    ports.callbacks.markStale('d1');
+    expect(await completeWait(ports, HOT_ID, accepted)).toBe('pending');
+    const { pending } = await leads.registerWait(HOT_ID, 'decision', {
+      token: 'd2',
+      state: 'AwaitDecision',
+      registeredAt: NOW,
+    });
+    expect(pending).toEqual(earlier);
+  });
+});

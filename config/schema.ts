@@ -234,6 +234,19 @@ export const BusinessUnitConfig = z.object({
     /** The first entry is the default thank-you page; a form may ask for any other listed one. */
     thankYouUrls: z.array(z.url()).min(1),
     maxBodyBytes: z.number().int().positive().max(262_144).default(16_384),
+    /**
+     * API Gateway throttling of `POST /leads` alone (steady requests per second and burst), below
+     * the stage-wide limit, so a form flood cannot starve the authenticated routes.
+     */
+    throttle: z
+      .object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() })
+      .default({ rateLimit: 10, burstLimit: 20 }),
+    /**
+     * Optional: put CloudFront with an AWS WAF web ACL in front of `POST /leads`, blocking a
+     * source IP that sends more than this many requests in 5 minutes. Needs `aws.region` (the
+     * web ACL is deployed in us-east-1, as CloudFront requires).
+     */
+    edgeRateLimit: z.object({ requestsPer5Minutes: z.number().int().min(10).max(2_000_000_000) }).optional(),
   }),
   email: z.object({
     sender: email,
@@ -254,8 +267,13 @@ export const BusinessUnitConfig = z.object({
       oidc: z.object({ issuer: z.url(), audience: z.array(z.string()).min(1) }).optional(),
       /** Claim holding the caller's roles (Cognito groups by default). */
       rolesClaim: z.string().default('cognito:groups'),
+      /**
+       * MFA for the stack's Cognito user pool (TOTP apps only, never SMS): `required` for every
+       * user, `optional` (each user may enrol), or `off`. Ignored with `oidc` (the issuer decides).
+       */
+      mfa: z.enum(['required', 'optional', 'off']).default('required'),
     })
-    .default({ rolesClaim: 'cognito:groups' }),
+    .default({ rolesClaim: 'cognito:groups', mfa: 'required' }),
   calendar: BusinessCalendar,
   scoring: ScoringConfig.default({ fitRules: [], engagementPoints: {}, engagementHalfLifeDays: 30 }),
   qualification: QualificationConfig,
@@ -263,6 +281,20 @@ export const BusinessUnitConfig = z.object({
   routing: RoutingConfig,
   sla: SlaConfig,
   logRetentionDays: z.number().int().positive().default(30),
+  /**
+   * Where the unit's stack deploys (data residency: its table, logs and queues stay in `region`).
+   * `account` defaults to the CLI's account (CDK_DEFAULT_ACCOUNT). Without `aws`, the stack is
+   * environment-agnostic and deploys to the CLI's account and region.
+   */
+  aws: z
+    .object({
+      region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-central-1'),
+      account: z
+        .string()
+        .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+        .optional(),
+    })
+    .optional(),
 });
 export type BusinessUnitConfig = z.infer<typeof BusinessUnitConfig>;
 export type BusinessUnitConfigInput = z.input<typeof BusinessUnitConfig>;

@@ -4,9 +4,10 @@
  *   npx cdk synth -c businessUnit=demo
  *   npx cdk deploy -c businessUnit=demo,emea --all
  *
- * One stack per unit, named `Leadflow-<unit>`. Stacks are environment-agnostic: they deploy to
- * the account and region of the CLI credentials, and the template is the same one tests and the
- * local runtime see.
+ * One stack per unit, named `Leadflow-<unit>`, pinned to the unit's `aws.region` (and account)
+ * when its config sets one, otherwise deploying to the CLI credentials' account and region. A unit
+ * with `capture.edgeRateLimit` also gets `Leadflow-<unit>-edge` in us-east-1 (its WAF web ACL),
+ * which `cdk deploy` deploys first. The template is the one tests and the local runtime see.
  */
 import { BusinessUnitConfigError } from '../config/load.ts';
 import {

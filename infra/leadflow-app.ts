@@ -8,7 +8,9 @@ import { App, type Environment } from 'aws-cdk-lib';
 import { BusinessUnitConfigError, listBusinessUnits, loadBusinessUnitConfig } from '../config/load.ts';
 import { unitResourceNames } from '../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../config/schema.ts';
+import { EDGE_REGION } from './constructs/edge.ts';
 import { REPO_ROOT } from './paths.ts';
+import { LeadflowEdgeStack } from './stacks/edge-stack.ts';
 import { LeadflowStack } from './stacks/leadflow-stack.ts';
 
 /** Context key naming the unit(s) to synthesize: `-c businessUnit=demo` or `-c businessUnit=demo,emea`. */
@@ -53,9 +55,57 @@ export function createLeadflowApp(options: CreateAppOptions = {}): App {
   });
 }
 
-export function addBusinessUnitStack(app: App, config: BusinessUnitConfig, env?: Environment): LeadflowStack {
-  const name = unitResourceNames(config.name).stack;
-  return new LeadflowStack(app, name, { config, env });
+/**
+ * Where a unit deploys: its `aws.region`, and `aws.account` or else the CLI's account
+ * (CDK_DEFAULT_ACCOUNT, unset when the CLI has no credentials: then the deploy-time account).
+ * `undefined` (environment-agnostic) for a unit without `aws`.
+ */
+export function unitEnvironment(config: BusinessUnitConfig): Environment | undefined {
+  if (!config.aws) return undefined;
+  return {
+    region: config.aws.region,
+    account: config.aws.account ?? (process.env.CDK_DEFAULT_ACCOUNT || undefined),
+  };
+}
+
+export interface AddBusinessUnitStackOptions {
+  /**
+   * `unit`: pinned to `unitEnvironment(config)`, plus the us-east-1 edge stack when the unit sets
+   * `capture.edgeRateLimit`; what `cdk synth`/`deploy` and the infra tests build.
+   * `agnostic`: no environment and no edge stack, so region and account stay pseudo parameters;
+   * for the local runtime (infra/synth.ts), which resolves them to its own `local` values and has
+   * no CloudFront. Everything else in the stack is the same.
+   * @default 'unit'
+   */
+  environment?: 'unit' | 'agnostic';
+}
+
+export function addBusinessUnitStack(
+  app: App,
+  config: BusinessUnitConfig,
+  options: AddBusinessUnitStackOptions = {},
+): LeadflowStack {
+  const names = unitResourceNames(config.name);
+  if (options.environment === 'agnostic') return new LeadflowStack(app, names.stack, { config });
+
+  const env = unitEnvironment(config);
+  const edgeRateLimit = config.capture.edgeRateLimit;
+  if (!edgeRateLimit) return new LeadflowStack(app, names.stack, { config, env });
+  if (!env?.region) {
+    throw new BusinessUnitConfigError(
+      `Invalid business unit config config/business-units/${config.name}.ts:\n` +
+        '  - capture.edgeRateLimit: needs aws.region (its web ACL is deployed in us-east-1 and referenced from the unit region)',
+    );
+  }
+  // Cross-region references (experimental in CDK, custom resources + an SSM parameter) carry the
+  // web ACL ARN from us-east-1 to the unit region; within us-east-1 they are plain exports.
+  const edge = new LeadflowEdgeStack(app, names.edgeStack, {
+    config,
+    requestsPer5Minutes: edgeRateLimit.requestsPer5Minutes,
+    env: { region: EDGE_REGION, account: env.account },
+    crossRegionReferences: true,
+  });
+  return new LeadflowStack(app, names.stack, { config, env, edge, crossRegionReferences: true });
 }
 
 /** Parses the `businessUnit` context value into unit names, naming the known units on any mistake. */

@@ -66,7 +66,10 @@ export function synthesizeBusinessUnit(config: BusinessUnitConfig): SynthesizedU
   if (hit && hit.json === json) return hit.result;
 
   const app = createLeadflowApp({ skipBundling: true, cloudFormationValidation: false });
-  const stack = addBusinessUnitStack(app, config);
+  // Environment-agnostic even when the unit pins a region: AWS::Region/AccountId stay pseudo
+  // parameters and resolve to `local` below, consistently in every ARN (a pinned stack would
+  // spell some ARNs with the unit's real region), and no machine's CDK_DEFAULT_ACCOUNT leaks in.
+  const stack = addBusinessUnitStack(app, config, { environment: 'agnostic' });
   const template = app.synth().getStackArtifact(stack.artifactId).template as Record<string, unknown>;
   const result = readTemplate(template, stack.stackName);
   cache.set(config.name, { json, result });

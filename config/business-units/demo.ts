@@ -122,4 +122,6 @@ export default {
     acceptanceMinutes: 8 * 60,
     minTouchAttempts: 1,
   },
+  // Data residency: the unit's stack (table, logs, queues) deploys to Frankfurt.
+  aws: { region: 'eu-central-1' },
 } satisfies BusinessUnitConfigInput;

@@ -196,4 +196,6 @@ export default {
     outcomeMinutes: 60 * 8 * 60,
   },
   logRetentionDays: 90,
+  // Data residency: EMEA leads stay in Ireland.
+  aws: { region: 'eu-west-1' },
 } satisfies BusinessUnitConfigInput;

@@ -3,13 +3,15 @@
  *
  * Why an HTTP API (API Gateway v2) and not a REST API: $1.00 vs $3.50 per million requests,
  * lower added latency, and a native JWT authorizer and CORS handling, which is all Leadflow
- * needs. Why no WAF: form spam is handled in-app (honeypot field, minimum fill time, optional
- * Cloudflare Turnstile), the stage throttle below caps floods, and a unit that does need WAF
- * can put CloudFront + WAF in front of this API without changing it.
+ * needs. HTTP APIs take no WAF: form spam is handled in-app (honeypot field, minimum fill time,
+ * optional Cloudflare Turnstile), the stage and capture-route throttles below cap floods, and a
+ * unit that sets `capture.edgeRateLimit` gets CloudFront + WAF in front of `POST /leads`
+ * (edge.ts).
  */
-import { Duration } from 'aws-cdk-lib';
+import { type CfnResource, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -28,6 +30,7 @@ import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { acknowledgeNag } from '../nag.ts';
 import { createLogGroup } from './log-group.ts';
 
+export const CAPTURE_ROUTE_KEY = 'POST /leads';
 export const CORS_ALLOW_HEADERS = ['content-type', 'authorization', 'idempotency-key'];
 
 export interface LeadflowApiProps {
@@ -36,7 +39,7 @@ export interface LeadflowApiProps {
   authorizer: IHttpRouteAuthorizer;
   captureLead: IFunction;
   getLead: IFunction;
-  /** @default burst 50, rate 25 requests/second */
+  /** Stage-wide limit for every route. @default burst 50, rate 25 requests/second */
   throttle?: ThrottleSettings;
 }
 
@@ -97,6 +100,17 @@ export class LeadflowApi extends Construct {
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('CaptureLeadIntegration', props.captureLead),
     });
+    // The public route gets its own, lower limit (capture.throttle), so a form flood is cut off
+    // before it uses up the stage-wide limit the authenticated routes share.
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = {
+      [CAPTURE_ROUTE_KEY]: {
+        ThrottlingRateLimit: config.capture.throttle.rateLimit,
+        ThrottlingBurstLimit: config.capture.throttle.burstLimit,
+      },
+    };
+    // Route settings name a route key: the route must exist before the stage that sets them.
+    if (captureRoute) cfnStage.addResourceDependency(captureRoute.node.defaultChild as CfnResource);
     this.httpApi.addRoutes({
       path: '/leads/{id}',
       methods: [HttpMethod.GET],
@@ -112,7 +126,8 @@ function suppressPublicRoute(route: HttpRoute | undefined): void {
   acknowledgeNag(
     route,
     'AwsSolutions-APIG4',
-    'POST /leads is the public web-form endpoint and must accept anonymous visitors; abuse is limited by stage ' +
-      'throttling, the body size limit and in-app spam checks (honeypot, minimum fill time, Turnstile).',
+    'POST /leads is the public web-form endpoint and must accept anonymous visitors; abuse is limited by its ' +
+      'own route throttle, the body size limit, in-app spam checks (honeypot, minimum fill time, Turnstile) ' +
+      'and, where configured, the per-IP WAF rate limit at the edge.',
   );
 }

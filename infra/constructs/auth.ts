@@ -20,7 +20,16 @@ import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { ROLES } from '../../functions/domain/roles.ts';
 import { acknowledgeNag } from '../nag.ts';
 
-/** Cognito groups the handlers check via the roles claim. */
+/**
+ * `auth.mfa` to Cognito. Caveat: Cognito has refused to turn MFA to required (ON) on a pool that
+ * was created without it; if such an update fails, set it once with
+ * `aws cognito-idp set-user-pool-mfa-config --mfa-configuration ON --software-token-mfa-configuration Enabled=true`.
+ */
+const MFA_MODES: Record<BusinessUnitConfig['auth']['mfa'], Mfa> = {
+  required: Mfa.REQUIRED,
+  optional: Mfa.OPTIONAL,
+  off: Mfa.OFF,
+};
 
 export interface LeadflowAuthProps {
   config: BusinessUnitConfig;
@@ -57,8 +66,9 @@ export class LeadflowAuth extends Construct {
           requireSymbols: true,
           tempPasswordValidity: Duration.days(3),
         },
-        mfa: Mfa.OPTIONAL,
-        mfaSecondFactor: { otp: true, sms: false },
+        // TOTP apps only: SMS codes can be intercepted (SIM swap) and need an SNS SMS set-up.
+        mfa: MFA_MODES[config.auth.mfa],
+        ...(config.auth.mfa === 'off' ? {} : { mfaSecondFactor: { otp: true, sms: false } }),
         accountRecovery: AccountRecovery.EMAIL_ONLY,
         // Plus tier for threat protection (compromised credentials, adaptive auth). Billed per
         // monthly active user, and the users are a unit's handful of staff: cents per month.
@@ -66,12 +76,14 @@ export class LeadflowAuth extends Construct {
         standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      acknowledgeNag(
-        pool,
-        'AwsSolutions-COG2',
-        'MFA is optional by product decision (TOTP offered to every user); Plus-tier adaptive authentication ' +
-          'challenges risky sign-ins and blocks compromised credentials.',
-      );
+      if (config.auth.mfa !== 'required') {
+        acknowledgeNag(
+          pool,
+          'AwsSolutions-COG2',
+          `The unit's config sets auth.mfa to '${config.auth.mfa}' (default 'required'); Plus-tier adaptive ` +
+            'authentication still challenges risky sign-ins and blocks compromised credentials.',
+        );
+      }
       for (const group of ROLES) {
         new UserPoolGroup(this, `Group-${group}`, { userPool: pool, groupName: group });
       }

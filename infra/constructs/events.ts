@@ -5,8 +5,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { type Archive, type CfnRule, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
@@ -16,10 +15,14 @@ import {
   type EventRoute,
   type RouteTarget,
 } from '../../workflows/event-routes.ts';
-import { acknowledgeNag } from '../nag.ts';
+import { createDeadLetterQueue } from './dead-letter-queue.ts';
+import type { LeadflowFunction } from './leadflow-function.ts';
 
 /** CloudFormation metadata key on each AWS::Events::Rule naming its EVENT_ROUTES row. */
 export const ROUTE_METADATA_KEY = 'leadflow:route';
+
+const routeTargetId = (target: RouteTarget): string =>
+  target.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 
 /** Leadflow's own source plus every source a route listens to. */
 export function archivedSources(routes: readonly EventRoute[] = EVENT_ROUTES): string[] {
@@ -37,6 +40,8 @@ export class LeadflowEvents extends Construct {
   readonly archive: Archive;
   /** Where events land that a target could not take after all retries. */
   readonly deadLetterQueue: Queue;
+  /** Every dead-letter queue, named for alarms: the rule targets' and each target function's. */
+  readonly deadLetterQueues: Array<{ name: string; queue: Queue }> = [];
   readonly rules: Rule[] = [];
 
   constructor(scope: Construct, id: string, props: LeadflowEventsProps) {
@@ -52,21 +57,32 @@ export class LeadflowEvents extends Construct {
       eventPattern: { source: archivedSources() },
       retention: props.archiveRetention ?? Duration.days(30),
     });
-    this.deadLetterQueue = new Queue(this, 'TargetDlq', {
-      // SQS-managed SSE: EventBridge cannot write to a queue encrypted with the aws/sqs KMS key.
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeNag(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter queue of the EventBridge rule targets (alarmed on depth).',
+    this.deadLetterQueue = createDeadLetterQueue(
+      this,
+      'TargetDlq',
+      'events EventBridge could not deliver to a rule target after its retries',
     );
+    this.deadLetterQueues.push({ name: 'event-targets', queue: this.deadLetterQueue });
   }
 
-  /** One rule per route (construct id = route id), each invoking its target with retries and the DLQ. */
-  routeTo(targets: Record<RouteTarget, IFunction>, routes: readonly EventRoute[] = EVENT_ROUTES): void {
+  /**
+   * One rule per route (construct id = route id), each invoking its target with retries and the
+   * target DLQ. EventBridge invokes Lambda asynchronously: its DLQ only covers delivery, so each
+   * target function also sends what still fails after Lambda's own retries to a queue of its own.
+   */
+  routeTo(
+    targets: Record<RouteTarget, LeadflowFunction>,
+    routes: readonly EventRoute[] = EVENT_ROUTES,
+  ): void {
+    for (const target of new Set(routes.map((r) => r.target))) {
+      const queue = createDeadLetterQueue(
+        this,
+        `${routeTargetId(target)}AsyncFailures`,
+        `${target} invocations that failed after Lambda's retries`,
+      );
+      targets[target].sendAsyncFailuresTo(queue);
+      this.deadLetterQueues.push({ name: `${target}-async`, queue });
+    }
     for (const route of routes) {
       const rule = new Rule(this, route.id, {
         eventBus: this.bus,

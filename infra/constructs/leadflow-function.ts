@@ -10,6 +10,7 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
@@ -58,6 +59,22 @@ export function leadflowBundling(config: BusinessUnitConfig): BundlingOptions {
     banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
     define: { [UNIT_CONFIG_DEFINE]: JSON.stringify(JSON.stringify(config)) },
   };
+}
+
+/** The DynamoDB data-plane actions a Leadflow function may be granted (see TABLE_ACCESS). */
+export type DynamoDbAction = `dynamodb:${
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'Query'
+  | 'BatchGetItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem'}`;
+
+export interface BindTableOptions {
+  /** A global secondary index the function queries (`dynamodb:Query` on `table/index/<index>`). */
+  index?: string;
 }
 
 export interface LeadflowFunctionProps {
@@ -112,15 +129,23 @@ export class LeadflowFunction extends NodejsFunction {
     (this.node.defaultChild as CfnFunction).addMetadata(HANDLER_METADATA_KEY, props.handler);
   }
 
-  /** TABLE_NAME plus exactly the data-plane access asked for. */
-  bindTable(table: ITable, access: 'read' | 'readWrite'): this {
+  /**
+   * TABLE_NAME plus exactly these DynamoDB actions, on the table's ARN only; with `index`, on that
+   * one index (`table/index/<name>`) too, for a function that queries it. No CDK table grant: it
+   * would add Scan, DeleteItem, BatchWriteItem, ... and `table/index/*` whether used or not.
+   */
+  bindTable(table: ITable, actions: readonly DynamoDbAction[], options: BindTableOptions = {}): this {
+    if (actions.length === 0) throw new Error(`${this.handlerName}: bindTable needs at least one action`);
+    if (options.index && !actions.includes('dynamodb:Query')) {
+      throw new Error(`${this.handlerName}: index ${options.index} is only for dynamodb:Query`);
+    }
     this.addEnvironment(ENV.tableName, table.tableName);
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
-    acknowledgeWildcardResources(
-      this.serviceRole,
-      [`${table.tableArn}/index/*`],
-      'CDK table grant: queries on the GSIs need table/index/*, which is scoped to this one table.',
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...actions],
+        resources: [table.tableArn, ...(options.index ? [`${table.tableArn}/index/${options.index}`] : [])],
+      }),
     );
     return this;
   }
@@ -154,27 +179,22 @@ export class LeadflowFunction extends NodejsFunction {
   }
 
   /**
-   * states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat on that state machine only
-   * (given as a construct, or as an ARN string where a reference would create a cycle).
+   * states:SendTaskSuccess on that state machine only (given as a construct, or as an ARN string
+   * where a reference would create a cycle). Waits end only in success; failures and heartbeats
+   * are never sent, so SendTaskFailure/SendTaskHeartbeat are not granted.
    */
-  allowTaskResponse(stateMachine: IStateMachine | string): this {
-    if (typeof stateMachine !== 'string') {
-      stateMachine.grantTaskResponse(this);
-      return this;
-    }
+  allowTaskSuccess(stateMachine: IStateMachine | string): this {
+    const arn = typeof stateMachine === 'string' ? stateMachine : stateMachine.stateMachineArn;
     this.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        resources: [stateMachine],
-      }),
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:SendTaskSuccess'], resources: [arn] }),
     );
     return this;
   }
 
   /**
-   * SES_SENDER plus ses:SendEmail/SendRawEmail as that sender only: on the address identity
-   * or its domain identity (whichever is verified), with the From address pinned.
+   * SES_SENDER plus ses:SendEmail (the v1 API the mailer uses; no SendRawEmail) as that sender
+   * only: on the address identity or its domain identity (whichever is verified), with the From
+   * address pinned.
    */
   allowSendEmail(sender: string): this {
     const stack = Stack.of(this);
@@ -183,7 +203,7 @@ export class LeadflowFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        actions: ['ses:SendEmail'],
         resources: [
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: sender }),
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
@@ -191,6 +211,31 @@ export class LeadflowFunction extends NodejsFunction {
         conditions: { StringEquals: { 'ses:FromAddress': sender } },
       }),
     );
+    return this;
+  }
+
+  /**
+   * Asynchronous invocations (EventBridge targets) that still fail after Lambda's retries go to
+   * `queue` as on-failure destination records (the event plus the error). Only sqs:SendMessage
+   * on that queue is granted (CDK's SqsDestination would add GetQueueAttributes/GetQueueUrl).
+   */
+  sendAsyncFailuresTo(queue: IQueue, options: { retryAttempts?: number; maxEventAge?: Duration } = {}): this {
+    this.configureAsyncInvoke({
+      onFailure: {
+        bind: (_scope, fn) => {
+          fn.addToRolePolicy(
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ['sqs:SendMessage'],
+              resources: [queue.queueArn],
+            }),
+          );
+          return { destination: queue.queueArn };
+        },
+      },
+      retryAttempts: options.retryAttempts ?? 2,
+      maxEventAge: options.maxEventAge ?? Duration.hours(6),
+    });
     return this;
   }
 

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { buildLeadLifecycle } from '../../workflows/lead-lifecycle.ts';
-import { acknowledgeWildcardResources } from '../nag.ts';
+import { acknowledgeNag, acknowledgeWildcardResources } from '../nag.ts';
 import { createLogGroup } from './log-group.ts';
 
 /**
@@ -52,9 +52,19 @@ export class LeadflowWorkflow extends Construct {
       definitionBody: DefinitionBody.fromChainable(
         buildLeadLifecycle(this, { lifecycleStep: props.lifecycleStep }),
       ),
-      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
+      // ERROR only, without execution data: inputs and outputs carry task tokens (anyone holding
+      // one can complete a wait) and sales' free-text reasons, which must not reach CloudWatch.
+      // Every step stays in the execution history; failures are logged here and alarmed.
+      logs: { destination: this.logGroup, level: LogLevel.ERROR, includeExecutionData: false },
       tracingEnabled: true,
     });
+    acknowledgeNag(
+      this.stateMachine,
+      'AwsSolutions-SF1',
+      'Logs ERROR events only, without execution data: ALL would copy task tokens and sales free-text ' +
+        'reasons into CloudWatch Logs. Step Functions keeps the full execution history; failed, timed-out ' +
+        'and aborted executions are alarmed.',
+    );
     acknowledgeWildcardResources(
       this.stateMachine.role,
       ['*'],

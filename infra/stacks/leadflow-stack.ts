@@ -3,17 +3,22 @@ import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { LeadflowAlarms } from '../constructs/alarms.ts';
 import { LeadflowApi } from '../constructs/api.ts';
 import { LeadflowAuth } from '../constructs/auth.ts';
+import { LeadflowDashboard } from '../constructs/dashboard.ts';
 import { LeadflowData } from '../constructs/data.ts';
+import { CaptureDistribution } from '../constructs/edge.ts';
 import { LeadflowEvents } from '../constructs/events.ts';
 import { LeadflowHandlers } from '../constructs/handlers.ts';
-import { LeadflowMonitoring } from '../constructs/monitoring.ts';
 import { LeadflowWorkflow } from '../constructs/workflow.ts';
 import { acknowledgeNag } from '../nag.ts';
+import type { LeadflowEdgeStack } from './edge-stack.ts';
 
 export interface LeadflowStackProps extends StackProps {
   config: BusinessUnitConfig;
+  /** The unit's us-east-1 stack with the CloudFront web ACL (`capture.edgeRateLimit`). */
+  edge?: LeadflowEdgeStack;
 }
 
 export class LeadflowStack extends Stack {
@@ -24,10 +29,13 @@ export class LeadflowStack extends Stack {
   readonly auth: LeadflowAuth;
   readonly api: LeadflowApi;
   readonly workflow: LeadflowWorkflow;
-  readonly monitoring: LeadflowMonitoring;
+  readonly alarms: LeadflowAlarms;
+  readonly dashboard: LeadflowDashboard;
+  readonly edgeStack?: LeadflowEdgeStack;
+  readonly captureEdge?: CaptureDistribution;
 
   constructor(scope: Construct, id: string, props: LeadflowStackProps) {
-    const { config, ...stackProps } = props;
+    const { config, edge, ...stackProps } = props;
     super(scope, id, {
       stackName: unitResourceNames(config.name).stack,
       description: `Leadflow lead lifecycle and SLA engine: ${config.displayName} (${config.name})`,
@@ -59,11 +67,25 @@ export class LeadflowStack extends Stack {
       'start-lifecycle': this.handlers.startLifecycle,
       'complete-wait': this.handlers.completeWait,
     });
-    this.monitoring = new LeadflowMonitoring(this, 'Monitoring', {
+    const observed = {
       config,
       stateMachine: this.workflow.stateMachine,
-      deadLetterQueue: this.events.deadLetterQueue,
-    });
+      functions: this.handlers.all,
+      deadLetterQueues: this.events.deadLetterQueues,
+      httpApi: this.api.httpApi,
+    };
+    this.alarms = new LeadflowAlarms(this, 'Alarms', observed);
+    this.dashboard = new LeadflowDashboard(this, 'Dashboard', { ...observed, alarms: this.alarms.alarms });
+
+    if (edge) {
+      this.edgeStack = edge;
+      this.captureEdge = new CaptureDistribution(this, 'Edge', {
+        config,
+        httpApi: this.api.httpApi,
+        webAclArn: edge.webAcl.webAcl.attrArn,
+      });
+      this.addStackDependency(edge, 'the capture distribution uses the edge web ACL');
+    }
 
     acknowledgeNag(
       this.handlers,
@@ -73,6 +95,12 @@ export class LeadflowStack extends Stack {
     );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    if (this.captureEdge) {
+      new CfnOutput(this, 'CaptureUrl', {
+        value: this.captureEdge.captureUrl,
+        description: 'Where web forms post leads: CloudFront + WAF in front of POST /leads',
+      });
+    }
     if (this.auth.userPool && this.auth.userPoolClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.auth.userPoolClient.userPoolClientId });
@@ -80,5 +108,7 @@ export class LeadflowStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: unitResourceNames(config.name).dashboard });
   }
 }

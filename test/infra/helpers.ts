@@ -2,7 +2,8 @@
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { BusinessUnitConfig } from '../../config/schema.ts';
+import type { IConstruct } from 'constructs';
+import { BusinessUnitConfig, type BusinessUnitConfigInput } from '../../config/schema.ts';
 import { HANDLER_METADATA_KEY, type HandlerName } from '../../infra/constructs/leadflow-function.ts';
 import { addBusinessUnitStack, createLeadflowApp } from '../../infra/leadflow-app.ts';
 import type { LeadflowStack } from '../../infra/stacks/leadflow-stack.ts';
@@ -18,6 +19,16 @@ export function buildStack(config: BusinessUnitConfig): TestStack {
   const app = createLeadflowApp({ skipBundling: true, cloudFormationValidation: false });
   const stack = addBusinessUnitStack(app, config);
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** A parsed unit config with some fields changed (the demo unit by default). */
+export function unitConfig(
+  base: BusinessUnitConfigInput,
+  change: (raw: BusinessUnitConfigInput) => void,
+): BusinessUnitConfig {
+  const raw = structuredClone(base);
+  change(raw);
+  return BusinessUnitConfig.parse(raw);
 }
 
 interface Resource {
@@ -81,8 +92,43 @@ export function actionsOf(statements: Statement[]): string[] {
   return statements.flatMap((s) => s.Action);
 }
 
+/** One allowed action on one resource. */
+export interface Permission {
+  action: string;
+  resource: unknown;
+}
+
+const permissionKey = (p: Permission): string => `${p.action} ${JSON.stringify(p.resource)}`;
+
+/** Sorted, de-duplicated, however CDK merged the statements (minimizePolicies). */
+export function sortedPermissions(permissions: Permission[]): Permission[] {
+  const byKey = new Map(permissions.map((p) => [permissionKey(p), p]));
+  return [...byKey.keys()].sort().map((k) => byKey.get(k) as Permission);
+}
+
+/** Every action × resource the role of `handler` allows, from all of its policies. */
+export function permissionsOf(template: Template, handler: HandlerName): Permission[] {
+  return sortedPermissions(
+    statementsOf(template, handler)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => s.Action.flatMap((action) => s.Resource.map((resource) => ({ action, resource })))),
+  );
+}
+
+/** `{ Fn::Join: ['', parts] }` (or a plain string) as text, references as `<Ref>` / `<Id.Attr>`. */
+export function joinedText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(joinedText).join(join[0]);
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return `<${ref}>`;
+  const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+  if (getAtt) return `<${getAtt.join('.')}>`;
+  return JSON.stringify(value);
+}
+
 /** cdk-nag AWS Solutions findings left after acknowledgments, as readable lines. */
-export function nagFindings(test: TestStack): string[] {
+export function nagFindings(test: { stack: IConstruct }): string[] {
   const report = new AwsSolutionsChecks().validateScope(test.stack);
   return report.violations.flatMap((v) =>
     v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`),

@@ -1,9 +1,10 @@
 /** The demo unit's stack: the HTTP API with its routes, authorizer and CORS, and the Cognito user pool. */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import demoRaw from '../../config/business-units/demo.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { synthDemoStack } from './demo-stack.ts';
-import { functionId, logicalIdOf, resourcesOf } from './helpers.ts';
+import { buildStack, functionId, logicalIdOf, nagFindings, resourcesOf, unitConfig } from './helpers.ts';
 
 let config: BusinessUnitConfig;
 let template: Template;
@@ -49,13 +50,12 @@ describe('api', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Audience: [{ Ref: logicalIdOf(template, 'AWS::Cognito::UserPoolClient') }],
+        // The pool lives in the unit's region (aws.region: eu-central-1 for demo).
         Issuer: {
           'Fn::Join': [
             '',
             [
-              'https://cognito-idp.',
-              { Ref: 'AWS::Region' },
-              '.amazonaws.com/',
+              'https://cognito-idp.eu-central-1.amazonaws.com/',
               { Ref: logicalIdOf(template, 'AWS::Cognito::UserPool') },
             ],
           ],
@@ -84,13 +84,40 @@ describe('api', () => {
       },
     });
   });
+
+  it('throttles POST /leads on its own, below the stage, from capture.throttle (default 10/s, burst 20)', () => {
+    expect(config.capture.throttle).toEqual({ rateLimit: 10, burstLimit: 20 });
+    const captureRoute = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).find(
+      ([, r]) => r.Properties.RouteKey === 'POST /leads',
+    )?.[0];
+    template.hasResource('AWS::ApiGatewayV2::Stage', {
+      Properties: Match.objectLike({
+        RouteSettings: { 'POST /leads': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } },
+      }),
+      // Route settings name the route: CloudFormation must create it first.
+      DependsOn: Match.arrayWith([captureRoute]),
+    });
+  });
+
+  it('takes the capture route limit from the unit config', () => {
+    const built = buildStack(
+      unitConfig(demoRaw, (raw) => {
+        raw.capture.throttle = { rateLimit: 3, burstLimit: 7 };
+      }),
+    );
+    built.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 },
+      RouteSettings: { 'POST /leads': { ThrottlingRateLimit: 3, ThrottlingBurstLimit: 7 } },
+    });
+  });
 });
 
 describe('auth', () => {
-  it('creates an invite-only user pool with strong passwords, optional TOTP MFA and threat protection', () => {
+  it('creates an invite-only user pool with strong passwords, required TOTP MFA and threat protection', () => {
+    expect(config.auth.mfa).toBe('required');
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      MfaConfiguration: 'OPTIONAL',
+      MfaConfiguration: 'ON',
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       UserPoolTier: 'PLUS',
       UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
@@ -103,6 +130,31 @@ describe('auth', () => {
           RequireSymbols: true,
         }),
       },
+    });
+  });
+
+  it("requires MFA by default: a unit file without auth gets auth.mfa 'required'", () => {
+    const parsed = unitConfig(demoRaw, (raw) => {
+      delete (raw as { auth?: unknown }).auth;
+    });
+    expect(parsed.auth).toEqual({ rolesClaim: 'cognito:groups', mfa: 'required' });
+    expect(unitConfig(demoRaw, (raw) => Object.assign(raw, { auth: {} })).auth.mfa).toBe('required');
+  });
+
+  it("offers TOTP (never SMS) with auth.mfa 'optional', and turns MFA off with 'off'", () => {
+    const optional = buildStack(
+      unitConfig(demoRaw, (raw) => Object.assign(raw, { auth: { mfa: 'optional' } })),
+    );
+    optional.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      SmsConfiguration: Match.absent(),
+    });
+    expect(nagFindings(optional)).toEqual([]);
+    const off = buildStack(unitConfig(demoRaw, (raw) => Object.assign(raw, { auth: { mfa: 'off' } })));
+    off.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'OFF',
+      EnabledMfas: Match.absent(),
     });
   });
 

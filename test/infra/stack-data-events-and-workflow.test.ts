@@ -1,16 +1,17 @@
-/** The demo unit's stack: the table, the event bus with its rules and DLQ, and the lifecycle state machine. */
+/** The demo unit's stack: the table, the event bus with its rules and dead-letter queues, and the state machine. */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { archivedSources } from '../../infra/constructs/events.ts';
 import { EVENT_ROUTES } from '../../workflows/event-routes.ts';
 import { synthDemoStack } from './demo-stack.ts';
-import { functionId, logicalIdOf } from './helpers.ts';
+import { functionId, logicalIdOf, resourcesOf } from './helpers.ts';
+
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 let template: Template;
-let stateMachineId: string;
 
 beforeAll(async () => {
-  ({ template, stateMachineId } = await synthDemoStack());
+  ({ template } = await synthDemoStack());
 });
 
 describe('data', () => {
@@ -61,9 +62,18 @@ describe('events', () => {
     });
   });
 
+  /** The queue the rule targets dead-letter into (the one queue named TargetDlq). */
+  const targetDlq = () => {
+    const ids = Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).filter((id) =>
+      id.includes('TargetDlq'),
+    );
+    expect(ids).toHaveLength(1);
+    return ids[0] as string;
+  };
+
   it('has one rule per EVENT_ROUTES row, targeting its handler with retries and the DLQ', () => {
     template.resourceCountIs('AWS::Events::Rule', EVENT_ROUTES.length);
-    const dlq = logicalIdOf(template, 'AWS::SQS::Queue');
+    const dlq = targetDlq();
     for (const route of EVENT_ROUTES) {
       template.hasResource('AWS::Events::Rule', {
         Metadata: { 'leadflow:route': route.id },
@@ -82,49 +92,64 @@ describe('events', () => {
     }
   });
 
-  it('dead-letters into an encrypted queue that refuses non-TLS access', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: Match.objectLike({
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      }),
+  it('sends what each event-invoked function still fails after Lambda retries to a queue of its own', () => {
+    const asyncTargets = [...new Set(EVENT_ROUTES.map((r) => r.target))].sort();
+    const configs = Object.values(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig'));
+    // Only EventBridge invokes asynchronously: API Gateway and Step Functions wait for the answer.
+    expect(configs.map((c) => c.Properties.FunctionName).sort(byJson)).toEqual(
+      asyncTargets.map((t) => ({ Ref: functionId(template, t) })).sort(byJson),
+    );
+    const queues = Object.keys(resourcesOf(template, 'AWS::SQS::Queue'));
+    const destinations = configs.map((c) => {
+      expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 6 * 3600 });
+      const arn = (
+        c.Properties.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': string[] } } }
+      ).OnFailure.Destination['Fn::GetAtt'];
+      expect(queues).toContain(arn[0]);
+      expect(arn[0]).not.toBe(targetDlq());
+      return arn[0];
     });
+    expect(new Set(destinations).size).toBe(asyncTargets.length);
+  });
+
+  it('keeps every dead-letter queue encrypted, TLS-only, for 14 days', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(1 + new Set(EVENT_ROUTES.map((r) => r.target)).size);
+    for (const queue of Object.values(queues)) {
+      expect(queue.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 86_400,
+      });
+    }
+    const policies = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'));
+    for (const id of Object.keys(queues)) {
+      const policy = policies.find((p) => JSON.stringify(p.Properties.Queues).includes(`"${id}"`));
+      expect(policy?.Properties.PolicyDocument).toMatchObject({
+        Statement: expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      });
+    }
   });
 });
 
 describe('workflow', () => {
-  it('is a STANDARD state machine logging ALL to its log group, with tracing', () => {
+  it('is a STANDARD state machine with tracing, logging errors only and no execution data', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       StateMachineName: 'leadflow-demo-lifecycle',
       TracingConfiguration: { Enabled: true },
+      // Inputs and outputs carry task tokens and sales' free-text reasons: never in CloudWatch.
       LoggingConfiguration: {
-        Level: 'ALL',
-        IncludeExecutionData: true,
+        Level: 'ERROR',
+        IncludeExecutionData: false,
         Destinations: [
           { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
         ],
       },
-    });
-  });
-
-  it('alarms on failed executions and on dead-lettered events', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/States',
-      MetricName: 'ExecutionsFailed',
-      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachineId } }],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        {
-          Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue'), 'QueueName'] },
-        },
-      ],
     });
   });
 });

@@ -1,26 +1,34 @@
-/** The demo unit's stack: the five functions and the least privilege of their roles. */
-import type { Template } from 'aws-cdk-lib/assertions';
+/** The demo unit's stack: the five functions and the exact permissions of their roles. */
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { TABLE_ACCESS } from '../../infra/constructs/handlers.ts';
 import {
   HANDLER_METADATA_KEY,
   HANDLER_NAMES,
+  type HandlerName,
+  LeadflowFunction,
   leadflowBundling,
   UNIT_CONFIG_DEFINE,
 } from '../../infra/constructs/leadflow-function.ts';
+import { createLeadflowApp } from '../../infra/leadflow-app.ts';
 import { synthDemoStack } from './demo-stack.ts';
-import { actionsOf, functionProperties, logicalIdOf, resourcesOf, statementsOf } from './helpers.ts';
+import {
+  functionId,
+  functionProperties,
+  logicalIdOf,
+  type Permission,
+  permissionsOf,
+  resourcesOf,
+  sortedPermissions,
+  statementsOf,
+} from './helpers.ts';
 
 let config: BusinessUnitConfig;
 let template: Template;
 let stateMachineId: string;
-
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
 
 beforeAll(async () => {
   ({ config, template, stateMachineId } = await synthDemoStack());
@@ -43,10 +51,19 @@ describe('functions', () => {
             BUSINESS_UNIT: 'demo',
             NODE_OPTIONS: '--enable-source-maps',
             POWERTOOLS_SERVICE_NAME: 'leadflow',
-            TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::Table') },
           },
         },
       });
+    }
+  });
+
+  it('get TABLE_NAME exactly where they use the table: every function but start-lifecycle', () => {
+    const table = { Ref: logicalIdOf(template, 'AWS::DynamoDB::Table') };
+    for (const handler of HANDLER_NAMES) {
+      const variables = (functionProperties(template, handler).Environment as { Variables: object })
+        .Variables;
+      if (handler === 'start-lifecycle') expect(variables).not.toHaveProperty('TABLE_NAME');
+      else expect(variables).toHaveProperty('TABLE_NAME', table);
     }
   });
 
@@ -88,30 +105,94 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  it('get-lead can only read the table', () => {
-    const actions = actionsOf(statementsOf(template, 'get-lead'));
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-    for (const write of WRITE_ACTIONS) expect(actions).not.toContain(write);
-    expect(actions.filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('logs:'))).toEqual([]);
+  const on = (resource: unknown, ...actions: string[]): Permission[] =>
+    actions.map((action) => ({ action, resource }));
+  const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+  const inUnitRegion = (service: string, resource: string) => ({
+    'Fn::Join': ['', [`arn:aws:${service}:eu-central-1:`, { Ref: 'AWS::AccountId' }, `:${resource}`]],
   });
-
-  it('complete-wait can answer task tokens only on the lifecycle state machine, and not start executions', () => {
-    const statements = statementsOf(template, 'complete-wait');
-    const taskResponse = statements.filter((s) => s.Action.some((a) => a.startsWith('states:')));
-    expect(taskResponse.flatMap((s) => s.Action).sort()).toEqual([
-      'states:SendTaskFailure',
-      'states:SendTaskHeartbeat',
-      'states:SendTaskSuccess',
-    ]);
-    for (const s of taskResponse) expect(s.Resource).toEqual([{ Ref: stateMachineId }]);
-  });
-
-  it('start-lifecycle can start executions of the lifecycle state machine only', () => {
-    const start = statementsOf(template, 'start-lifecycle').filter((s) =>
-      s.Action.includes('states:StartExecution'),
+  /** The function's own log group (from its LoggingConfig). */
+  const logGroupOf = (handler: HandlerName) =>
+    (functionProperties(template, handler).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+  /** The queue its asynchronous invocations fail to (from its EventInvokeConfig). */
+  const asyncFailuresOf = (handler: HandlerName) => {
+    const configs = Object.values(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig')).filter(
+      (c) => (c.Properties.FunctionName as { Ref?: string }).Ref === functionId(template, handler),
     );
-    expect(start).toHaveLength(1);
-    expect(start[0]?.Resource).toEqual([{ Ref: stateMachineId }]);
+    expect(configs).toHaveLength(1);
+    const destination = configs[0]?.Properties.DestinationConfig as
+      | { OnFailure: { Destination: unknown } }
+      | undefined;
+    return destination?.OnFailure.Destination;
+  };
+
+  /** What each role may do, in full: any extra or missing action or resource fails. */
+  const expected = (handler: HandlerName): Permission[] => {
+    const table = arn(logicalIdOf(template, 'AWS::DynamoDB::Table'));
+    const bus = arn(logicalIdOf(template, 'AWS::Events::EventBus'));
+    const logs = on(arn(logGroupOf(handler)), 'logs:CreateLogStream', 'logs:PutLogEvents');
+    const lifecycleByName = inUnitRegion('states', 'stateMachine:leadflow-demo-lifecycle');
+    const byHandler: Record<HandlerName, Permission[]> = {
+      'capture-lead': [
+        ...on(table, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+        ...on(bus, 'events:PutEvents'),
+      ],
+      'get-lead': on(table, 'dynamodb:GetItem', 'dynamodb:Query'),
+      'start-lifecycle': [
+        ...on({ Ref: stateMachineId }, 'states:StartExecution'),
+        ...on(asyncFailuresOf('start-lifecycle'), 'sqs:SendMessage'),
+      ],
+      'lifecycle-step': [
+        ...on(
+          table,
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+        ),
+        ...on(bus, 'events:PutEvents'),
+        ...on(inUnitRegion('ses', `identity/${config.email.sender}`), 'ses:SendEmail'),
+        ...on(inUnitRegion('ses', 'identity/demo.example.com'), 'ses:SendEmail'),
+        ...on(lifecycleByName, 'states:SendTaskSuccess', 'states:StartExecution'),
+      ],
+      'complete-wait': [
+        ...on(table, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'),
+        ...on(bus, 'events:PutEvents'),
+        ...on({ Ref: stateMachineId }, 'states:SendTaskSuccess'),
+        ...on(asyncFailuresOf('complete-wait'), 'sqs:SendMessage'),
+      ],
+    };
+    return sortedPermissions([...logs, ...byHandler[handler]]);
+  };
+
+  for (const handler of HANDLER_NAMES) {
+    it(`${handler} may do exactly what its code calls, on exactly those resources`, () => {
+      expect(permissionsOf(template, handler)).toEqual(expected(handler));
+      expect(statementsOf(template, handler).every((s) => s.Effect === 'Allow')).toBe(true);
+    });
+  }
+
+  it('TABLE_ACCESS states the DynamoDB actions per function, on the table only (no index)', () => {
+    expect(TABLE_ACCESS).toEqual({
+      'capture-lead': {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      },
+      'get-lead': { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+      'start-lifecycle': null,
+      'lifecycle-step': {
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+        ],
+      },
+      'complete-wait': {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      },
+    });
   });
 
   it('lifecycle-step may send email only as the configured sender', () => {
@@ -119,39 +200,41 @@ describe('least privilege', () => {
       s.Action.some((a) => a.startsWith('ses:')),
     );
     expect(ses).toHaveLength(1);
-    expect(ses[0]?.Action.sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
     expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': config.email.sender } });
-    expect(JSON.stringify(ses[0]?.Resource)).toContain(`:identity/${config.email.sender}`);
+  });
+});
+
+describe('bindTable', () => {
+  const build = () => {
+    const app = createLeadflowApp({ skipBundling: true, cloudFormationValidation: false });
+    const stack = new Stack(app, 'BindTable');
+    const table = new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    const fn = new LeadflowFunction(stack, 'Fn', { config, handler: 'get-lead' });
+    return { stack, table, fn };
+  };
+
+  it('adds the one index a function queries, and nothing else', () => {
+    const { stack, table, fn } = build();
+    fn.bindTable(table, ['dynamodb:Query'], { index: 'gsi1' });
+    const tableArn = { 'Fn::GetAtt': [stack.getLogicalId(table.node.defaultChild as never), 'Arn'] };
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:Query',
+            Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/gsi1']] }],
+          },
+        ]),
+      },
+    });
   });
 
-  it('lifecycle-step may answer task tokens of, and continue-as-new in, its own state machine only (by name: a Ref would be a cycle)', () => {
-    const states = statementsOf(template, 'lifecycle-step').filter((s) =>
-      s.Action.some((a) => a.startsWith('states:')),
+  it('refuses an index without Query, and an empty action list', () => {
+    const { table, fn } = build();
+    expect(() => fn.bindTable(table, ['dynamodb:GetItem'], { index: 'gsi1' })).toThrow(
+      /only for dynamodb:Query/,
     );
-    expect(states.flatMap((s) => s.Action).sort()).toEqual([
-      'states:SendTaskFailure',
-      'states:SendTaskHeartbeat',
-      'states:SendTaskSuccess',
-      'states:StartExecution',
-    ]);
-    for (const statement of states) {
-      expect(JSON.stringify(statement.Resource)).toMatch(/:stateMachine:leadflow-demo-lifecycle"\]\]}\]?$/);
-    }
-  });
-
-  it('only the publishing functions may put events, and only on the unit bus', () => {
-    const bus = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Events::EventBus'), 'Arn'] };
-    const publishers = ['capture-lead', 'lifecycle-step', 'complete-wait'];
-    for (const handler of HANDLER_NAMES) {
-      const put = statementsOf(template, handler).filter((s) => s.Action.includes('events:PutEvents'));
-      if (publishers.includes(handler)) expect(put.map((s) => s.Resource)).toEqual([[bus]]);
-      else expect(put).toEqual([]);
-    }
-  });
-
-  it('demo (no Turnstile via SSM) grants no SSM or KMS access', () => {
-    expect(actionsOf(statementsOf(template, 'capture-lead')).filter((a) => /^(ssm|kms):/.test(a))).toEqual(
-      [],
-    );
+    expect(() => fn.bindTable(table, [])).toThrow(/at least one action/);
   });
 });

@@ -36,6 +36,8 @@ describe('stack', () => {
       'TableName',
       'EventBusName',
       'StateMachineArn',
+      'AlarmTopicArn',
+      'DashboardName',
     ]) {
       template.hasOutput(output, {});
     }

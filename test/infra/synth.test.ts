@@ -71,11 +71,25 @@ describe('synthesizeBusinessUnit', () => {
     for (const [id, fn] of entries) {
       expect(resources[id]?.Type).toBe('AWS::Lambda::Function');
       expect(fn.environment.BUSINESS_UNIT).toBe('demo');
-      expect(fn.environment.TABLE_NAME).toMatch(/^<Ref:.+>$/);
+      // start-lifecycle has no table access, so no TABLE_NAME either.
+      if (fn.handler === 'start-lifecycle') expect(fn.environment.TABLE_NAME).toBeUndefined();
+      else expect(fn.environment.TABLE_NAME).toMatch(/^<Ref:.+>$/);
     }
     const byHandler = Object.fromEntries(entries.map(([, f]) => [f.handler, f.environment]));
     expect(byHandler['capture-lead']?.EVENT_BUS_NAME).toBe('leadflow-demo');
     expect(byHandler['start-lifecycle']?.STATE_MACHINE_ARN).toBe(
+      'arn:aws:states:local:000000000000:stateMachine:leadflow-demo-lifecycle',
+    );
+  });
+
+  it("resolves the region to 'local' everywhere, although the demo unit pins eu-central-1 for AWS", () => {
+    expect(config.aws?.region).toBe('eu-central-1');
+    expect(JSON.stringify(unit.template)).not.toContain('eu-central-1');
+    const byHandler = Object.fromEntries(
+      Object.values(unit.functions).map((f) => [f.handler, f.environment]),
+    );
+    // Built from the state machine's name by formatArn (region and account inside), not a Ref.
+    expect(byHandler['lifecycle-step']?.STATE_MACHINE_ARN).toBe(
       'arn:aws:states:local:000000000000:stateMachine:leadflow-demo-lifecycle',
     );
   });

@@ -354,7 +354,10 @@ export const HAPPY_PATH_DECISIONS: readonly DecisionName[] = [
  * `from`: each state, then its Choice where it has one. Tests compare the synthesized
  * workflow's real path with this, so the definition and the contract cannot drift apart.
  */
-export function pathThrough(decisions: readonly DecisionName[], from: LifecycleStateName = LIFECYCLE.startAt): string[] {
+export function pathThrough(
+  decisions: readonly DecisionName[],
+  from: LifecycleStateName = LIFECYCLE.startAt,
+): string[] {
   const path: string[] = [LIFECYCLE.entry];
   let state: LifecycleStateName | TerminalStateName = from;
   for (const decision of decisions) {

@@ -9,6 +9,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { once } from './clients/once.ts';
 
 export const dynamoDbClient = once(() => new DynamoDBClient({}));
+/**
+ * `convertClassInstanceToMap`: the marshaller recognizes a plain object by
+ * `value.constructor.name === 'Object'`, so a map whose data has a key named `constructor` (a
+ * custom form field may: `custom: {constructor: "x"}`) would otherwise be refused as "a class
+ * instance" and fail the write. With it, such a map (and a null-prototype one) is stored as a map
+ * of its own enumerable properties, like any other.
+ */
 export const documentClient = once(() =>
-  DynamoDBDocumentClient.from(dynamoDbClient(), { marshallOptions: { removeUndefinedValues: true } }),
+  DynamoDBDocumentClient.from(dynamoDbClient(), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  }),
 );

@@ -6,7 +6,24 @@ import type { BusinessUnitConfig } from '../../config/schema.ts';
 
 type TurnstileConfig = NonNullable<BusinessUnitConfig['spam']['turnstile']>;
 
-let secretPromise: Promise<string> | undefined;
+/**
+ * Read once per cold start and per secret: a process that serves more than one unit config (the
+ * local runtime, tests) must not verify one unit's tokens with another unit's secret.
+ */
+const secrets = new Map<string, Promise<string>>();
+
+function secretFor(config: TurnstileConfig): Promise<string> {
+  const key = `${config.secret.source}:${config.secret.name}`;
+  let secret = secrets.get(key);
+  if (!secret) {
+    secret = readSecret(config).catch((error: unknown) => {
+      secrets.delete(key);
+      throw error;
+    });
+    secrets.set(key, secret);
+  }
+  return secret;
+}
 
 async function readSecret(config: TurnstileConfig): Promise<string> {
   if (config.secret.source === 'env') {
@@ -30,11 +47,7 @@ export async function verifyTurnstile(
   remoteIp: string | undefined,
 ): Promise<{ success: boolean; errorCodes?: string[] } | undefined> {
   if (!token) return undefined;
-  secretPromise ??= readSecret(config).catch((error: unknown) => {
-    secretPromise = undefined;
-    throw error;
-  });
-  const body = new URLSearchParams({ secret: await secretPromise, response: token });
+  const body = new URLSearchParams({ secret: await secretFor(config), response: token });
   if (remoteIp) body.set('remoteip', remoteIp);
   const response = await fetch(config.verifyUrl, {
     method: 'POST',

@@ -35,6 +35,16 @@ export interface NotificationFacts {
   error?: string;
 }
 
+/**
+ * Lead fields (names, company, message...) come from a public form. Each rendered line is made
+ * one line: every run of control characters (C0, DEL, C1, and the Unicode line and paragraph
+ * separators) becomes a single space, so a name like "Eva\r\nBcc: x@evil" can neither split a
+ * subject into header lines nor add a body line that looks like a header.
+ */
+function oneLine(value: string): string {
+  return value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
+}
+
 function who(lead: Lead): string {
   const p = lead.profile;
   const name = [p.firstName, p.lastName].filter(Boolean).join(' ') || p.email;
@@ -119,9 +129,10 @@ export function composeNotification(
     'outcome-overdue': 'The accepted lead has no recorded outcome (won or lost) within the agreed time.',
     failure: `A lifecycle step failed after retries: ${facts.error ?? 'unknown error'}. The lead is parked in stage "failed"; fix the cause and resume it.`,
   };
+  // The body keeps its line structure; only the values inside each line are flattened.
   return {
     to: recipients(lead, facts.audiences, config),
-    subject: subjects[facts.kind],
-    text: `${intros[facts.kind]}\n\n${lines.join('\n')}\n\n— Leadflow (${config.displayName})\n`,
+    subject: oneLine(subjects[facts.kind]),
+    text: `${oneLine(intros[facts.kind])}\n\n${lines.map(oneLine).join('\n')}\n\n— Leadflow (${oneLine(config.displayName)})\n`,
   };
 }

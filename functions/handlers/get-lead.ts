@@ -1,11 +1,12 @@
 /**
- * GET /leads/{id} — ops see every lead; a rep sees the leads they own. Anything else is a 404,
- * so lead ids cannot be probed.
+ * GET /leads/{id} — ops see every lead; a rep sees the leads they own (verified email or rep id,
+ * see http/caller.ts). Anything else, a token without a role included, is a 404, so lead ids
+ * cannot be probed.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LeadStore } from '../adapters/lead-store.ts';
-import { callerFrom, requireAnyRole } from '../http/caller.ts';
+import { callerFrom, ownsLead } from '../http/caller.ts';
 import { leadRepresentation } from '../http/lead-representation.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { problemErrorHandler } from '../http/problem-error-handler.ts';
@@ -19,22 +20,20 @@ async function getLead(
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const caller = callerFrom(event, unitConfig().auth.rolesClaim);
-  requireAnyRole(caller, 'ops', 'rep');
   const leadId = event.pathParameters?.id ?? '';
   if (!/^ld_[A-Za-z0-9_-]{1,64}$/.test(leadId)) {
     throw new HttpProblem(404, 'Lead not found', 'No lead with this id.');
   }
-  const lead = await leads.get(leadId);
-  const visible =
-    lead &&
-    (caller.roles.has('ops') ||
-      (caller.email !== undefined && lead.owner?.email.toLowerCase() === caller.email));
+  // A caller with no role sees nothing, and learns as little as a rep asking for another's lead.
+  const lead = caller.roles.size > 0 ? await leads.get(leadId) : undefined;
+  const visible = lead && (caller.roles.has('ops') || ownsLead(caller, lead.owner));
   if (!lead || !visible)
     throw new HttpProblem(404, 'Lead not found', 'No lead with this id that you may see.');
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    body: JSON.stringify(leadRepresentation(lead)),
+    // The lead item keeps its recent timeline; the whole of it is read only for a visible lead.
+    body: JSON.stringify(leadRepresentation({ ...lead, timeline: await leads.timeline(lead.leadId) })),
   };
 }
 

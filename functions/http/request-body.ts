@@ -56,7 +56,32 @@ export function decodeBody(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new HttpProblem(400, 'Malformed JSON', 'The body must be a JSON object.');
   }
+  // The decoded text is well-formed, so only a \uD800-\uDFFF escape can make a lone surrogate.
+  if (/\\u[dD][89a-fA-F]/.test(text)) replaceLoneSurrogates(parsed);
   return { format, fields: parsed };
+}
+
+/**
+ * JSON can spell a lone UTF-16 surrogate (`"\ud800"`), which no UTF-8 text can carry: stored, it
+ * would break every later use of the value (SES refuses to encode it, so each mail about the lead
+ * fails). It becomes U+FFFD, as an invalid byte sequence in a form post does.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const wellFormed = (value: string): string => value.replace(LONE_SURROGATE, '\ufffd');
+
+/**
+ * Replaces lone surrogates in every string value of parsed JSON, in place. Iterative (a 16 KB
+ * body can nest thousands deep) and by definition, not assignment (an own `__proto__` key stays
+ * a plain property).
+ */
+function replaceLoneSurrogates(root: object): void {
+  const pending: object[] = [root];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    for (const [key, value] of Object.entries(node)) {
+      if (typeof value === 'string') Object.defineProperty(node, key, { value: wellFormed(value) });
+      else if (typeof value === 'object' && value !== null) pending.push(value);
+    }
+  }
 }
 
 /** Browsers posting a plain form ask for HTML; API clients ask for JSON (or nothing). */

@@ -61,6 +61,13 @@ const utmObject = z
   })
   .strict();
 
+/**
+ * Custom fields are a name → value map, so config predicates can say `custom.industry`. Names
+ * such as `constructor`, `toString` or `hasOwnProperty` are allowed and must round-trip exactly,
+ * so the map is rebuilt as a null-prototype object from its own entries: a name never resolves
+ * to something inherited, and `__proto__` (which the name rule refuses and zod skips) can never
+ * reach a prototype setter. The DynamoDB client marshals such maps as maps (aws-clients.ts).
+ */
 const customFields = z
   .record(
     z
@@ -76,7 +83,17 @@ const customFields = z
   )
   .refine((r) => Object.keys(r).length <= FIELD_LIMITS.customFields, {
     message: `at most ${FIELD_LIMITS.customFields} custom fields`,
-  });
+  })
+  .transform((r): Record<string, string> => nullPrototypeMap(Object.entries(r)));
+
+/** A null-prototype object holding exactly these entries, defined (never assigned) one by one. */
+function nullPrototypeMap<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
+  const map = Object.create(null) as Record<string, V>;
+  for (const [name, value] of entries) {
+    Object.defineProperty(map, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return map;
+}
 
 export const LeadSubmission = z.object({
   email: z
@@ -171,12 +188,14 @@ export function foldFormFields(fields: Record<string, unknown>): Record<string, 
   const utm: Record<string, unknown> = {};
   const custom: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    // JSON.parse makes `__proto__` an own key; assigning it would swap the prototype instead.
-    if (key.includes('__proto__')) continue;
     const utmMatch = /^utm_(source|medium|campaign|term|content)$/.exec(key);
     const customMatch = /^custom(?:\[([^\]]+)\]|\.(.+))$/.exec(key);
+    const customName = customMatch ? (customMatch[1] ?? customMatch[2] ?? '') : undefined;
+    // JSON.parse makes `__proto__` an own key; assigning it would swap the prototype instead.
+    // Only that exact name is dropped: `custom[a__proto__b]` is an ordinary field.
+    if (key === '__proto__' || customName === '__proto__') continue;
     if (utmMatch?.[1]) utm[utmMatch[1]] = value;
-    else if (customMatch) custom[customMatch[1] ?? customMatch[2] ?? ''] = value;
+    else if (customName !== undefined) custom[customName] = value;
     else out[key] = value;
   }
   const merge = (name: 'utm' | 'custom', flat: Record<string, unknown>) => {

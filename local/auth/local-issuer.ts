@@ -42,6 +42,13 @@ export interface IssueTokenOptions {
   expiresIn?: string | number;
   /** Claim carrying the roles; `cognito:groups` unless the unit configures another. */
   rolesClaim?: string;
+  /**
+   * The roles claim verbatim instead of `[role]`, e.g. `['rep,ops']` or `['Sales ops']`, to see
+   * that group names which merely contain a role name grant nothing.
+   */
+  groups?: string[];
+  /** `email_verified`; Cognito sends `true` (some issuers the string "true"). Default true. */
+  emailVerified?: boolean | string;
 }
 
 export interface LocalIssuer {
@@ -132,7 +139,15 @@ export const createLocalIssuer = (options: { keyDir?: string } = {}): LocalIssue
   return {
     keyDir,
 
-    async issueToken({ role, email, sub, expiresIn = '12h', rolesClaim = DEFAULT_ROLES_CLAIM }) {
+    async issueToken({
+      role,
+      email,
+      sub,
+      expiresIn = '12h',
+      rolesClaim = DEFAULT_ROLES_CLAIM,
+      groups,
+      emailVerified = true,
+    }) {
       if (!isRole(role))
         throw new Error(`Unknown role '${String(role)}'; expected one of ${ROLES.join(', ')}`);
       const { privateJwk } = await getKeys();
@@ -140,9 +155,9 @@ export const createLocalIssuer = (options: { keyDir?: string } = {}): LocalIssue
       const address = email ?? `${role}@leadflow.local`;
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({
-        [rolesClaim]: [role],
+        [rolesClaim]: groups ?? [role],
         email: address,
-        email_verified: true,
+        email_verified: emailVerified,
         'cognito:username': address,
         token_use: 'id',
         auth_time: now,

@@ -52,6 +52,8 @@ export interface ApiGatewayServerOptions {
   staticDir?: string;
   /** Local-only endpoints (outbox viewer, JWKS...), matched before the API routes. */
   extraRoutes?: ExtraRoute[];
+  /** Called with the server's URL once it listens, before `startApiGatewayServer` resolves. */
+  onListening?: (url: string) => void;
   maxPayloadBytes?: number;
 }
 
@@ -68,9 +70,14 @@ export interface ApiGatewayServer {
 export const bearerToken = (authorization: string | undefined): string | undefined => {
   if (!authorization) return undefined;
   const trimmed = authorization.trim();
+  // The scheme alone ("Bearer", or "Bearer " trimmed by Node) carries no token.
+  if (/^bearer$/i.test(trimmed)) return undefined;
   const token = /^bearer\s+/i.test(trimmed) ? trimmed.replace(/^bearer\s+/i, '').trim() : trimmed;
   return token === '' ? undefined : token;
 };
+
+/** RFC 6750 section 3.1: a token was sent and is malformed, expired, revoked or not ours. */
+export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
 type BodyResult = { ok: true; body: Buffer } | { ok: false };
 
@@ -168,13 +175,12 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
       try {
         if (!token) throw new Error('missing token');
         claims = await options.verifyJwt(token);
-      } catch (error) {
+      } catch {
         req.resume();
-        // The JWT authorizer rejects before the integration runs; the body is exactly this.
-        const reason = (error instanceof Error ? error.message : String(error)).replaceAll('"', "'");
-        const header = token
-          ? `Bearer scope="" error="invalid_token" error_description="${reason}"`
-          : 'Bearer';
+        // The JWT authorizer rejects before the integration runs; the body is exactly this. The
+        // challenge is fixed (RFC 6750): the library's reason can quote header bytes the caller
+        // chose (a crafted `crit` name), which must reach neither the client nor a header value.
+        const header = token ? INVALID_TOKEN_CHALLENGE : 'Bearer';
         send(res, jsonMessage(401, 'Unauthorized'), { ...gatewayHeaders, 'www-authenticate': header });
         return;
       }
@@ -231,9 +237,11 @@ export const startApiGatewayServer = async (options: ApiGatewayServerOptions): P
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  options.onListening?.(url);
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {

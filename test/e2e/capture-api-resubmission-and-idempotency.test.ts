@@ -65,7 +65,9 @@ describe('re-submission', () => {
     const lead = await h.getLead(leadId);
     expect(lead.submissionCount).toBe(10);
     expect(lead.timeline.filter((e) => e.type === 'captured')).toHaveLength(1);
-    expect(lead.timeline.filter((e) => e.type === 'resubmitted')).toHaveLength(9);
+    // All nine re-submissions are counted; one scores (timeline + engagement), the rest arrived
+    // inside the unit's engagement spacing, so the lead does not grow with a storm of posts.
+    expect(lead.timeline.filter((e) => e.type === 'resubmitted')).toHaveLength(1);
     expect(executions(leadId)).toHaveLength(1);
   });
 });

@@ -80,14 +80,68 @@ describe('authentication (the JWT authorizer)', () => {
     expect(response.headers.get('www-authenticate')).toContain('invalid_token');
   });
 
-  it('answers a valid token without an ops or rep role with 403', async () => {
+  it('answers a valid token without an ops or rep role with 404, as for a lead that does not exist', async () => {
     const noRoles = await h.local.issuer.issueToken({
       role: 'ops',
       email: 'someone@demo.example.com',
       rolesClaim: 'custom:roles',
     });
-    const body = await problem(await get(leadId, bearer(noRoles)), 403);
-    expect(body.title).toBe('Forbidden');
+    const body = await problem(await get(leadId, bearer(noRoles)), 404);
+    expect(body.title).toBe('Lead not found');
+  });
+});
+
+describe('roles and ownership', () => {
+  const token = (options: Parameters<Harness['local']['issuer']['issueToken']>[0]) =>
+    h.local.issuer.issueToken(options);
+
+  it('401 without a valid token', async () => {
+    expect((await get(leadId)).status).toBe(401);
+    expect((await get(leadId, 'Bearer x.y.z')).status).toBe(401);
+  });
+
+  it('200 for ops, 200 for the owning rep, 404 for another rep', async () => {
+    expect((await get(leadId, bearer(h.opsToken))).status).toBe(200);
+    expect((await get(leadId, bearer(annaToken))).status).toBe(200);
+    await problem(await get(leadId, bearer(benToken)), 404);
+  });
+
+  it("404 for a rep whose email is the owner's but not verified", async () => {
+    for (const emailVerified of [false, 'false', 'yes', 'TRUE'] as const) {
+      const unverified = await token({ role: 'rep', email: 'anna@demo.example.com', emailVerified });
+      await problem(await get(leadId, bearer(unverified)), 404);
+    }
+    const cognitoString = await token({ role: 'rep', email: 'anna@demo.example.com', emailVerified: 'true' });
+    expect((await get(leadId, bearer(cognitoString))).status).toBe(200);
+  });
+
+  it("200 for a rep whose sub is the owner's rep id, whatever the email", async () => {
+    const bySub = await token({ role: 'rep', sub: 'anna', email: 'anna.private@mail.example' });
+    expect((await get(leadId, bearer(bySub))).status).toBe(200);
+    const otherSub = await token({ role: 'rep', sub: 'ben', email: 'anna.private@mail.example' });
+    await problem(await get(leadId, bearer(otherSub)), 404);
+  });
+
+  it.each([
+    ['no group at all', []],
+    ['a group merely containing ops (comma)', ['rep,ops']],
+    ['a group merely containing ops (space)', ['Sales ops']],
+    ['a look-alike group', ['ops ']],
+    ['another case', ['OPS']],
+    ['a group named like both', ['ops rep']],
+  ])('grants nothing for %s: 404', async (_name, groups) => {
+    const t = await token({ role: 'ops', email: 'anna@demo.example.com', groups });
+    await problem(await get(leadId, bearer(t)), 404);
+    await problem(await get(nurturedId, bearer(t)), 404);
+  });
+
+  it('"rep,ops" next to a real rep group is a rep, not ops', async () => {
+    const t = await token({
+      role: 'rep',
+      email: 'ben@demo.example.com',
+      groups: ['rep', 'rep,ops', 'Sales ops'],
+    });
+    await problem(await get(leadId, bearer(t)), 404);
   });
 });
 

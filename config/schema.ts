@@ -120,6 +120,13 @@ export const ScoringConfig = z.object({
   engagementPoints: z.partialRecord(EngagementType, z.number().int()).default({}),
   /** Engagement points lose half their value every this many days. */
   engagementHalfLifeDays: z.number().positive().default(30),
+  /**
+   * At most `perType` engagements of one type score within `periodDays` (a re-submission storm
+   * or a tracking loop cannot push a lead to SQL); the rest are recorded but score nothing.
+   */
+  engagementCap: z
+    .object({ perType: z.number().int().positive(), periodDays: z.number().positive() })
+    .default({ perType: 3, periodDays: 30 }),
 });
 export type ScoringConfig = z.infer<typeof ScoringConfig>;
 
@@ -275,7 +282,12 @@ export const BusinessUnitConfig = z.object({
     })
     .default({ rolesClaim: 'cognito:groups', mfa: 'required' }),
   calendar: BusinessCalendar,
-  scoring: ScoringConfig.default({ fitRules: [], engagementPoints: {}, engagementHalfLifeDays: 30 }),
+  scoring: ScoringConfig.default({
+    fitRules: [],
+    engagementPoints: {},
+    engagementHalfLifeDays: 30,
+    engagementCap: { perType: 3, periodDays: 30 },
+  }),
   qualification: QualificationConfig,
   nurture: NurtureConfig,
   routing: RoutingConfig,

@@ -49,6 +49,9 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
     const s = spec(state);
     const base = { state, 'leadId.$': '$.leadId' };
     if (s.type === 'wait') return { ...base, token: sfn.JsonPath.taskToken };
+    // The execution's own name: continue-as-new derives the next one from it, so a retry
+    // starts the same execution again (a no-op) rather than a second one.
+    Object.assign(base, { 'execution.$': '$$.Execution.Name' });
     if (s.takes === 'previous') return { ...base, 'previous.$': DECISION_PATH };
     if (s.takes === 'error') return { ...base, 'error.$': '$.error' };
     return base;

@@ -3,47 +3,90 @@
  * the local stand-in has no transactions, and single-item conditions are also what keep
  * concurrent Lambdas correct on AWS.
  *
- * Keys: lead `pk=LEAD#<id>, sk=LEAD`; quarantined spam `pk=QUARANTINE#<uuid>, sk=QUARANTINE`.
- * gsi1 lists leads by stage (`gsi1pk=STAGE#<stage>, gsi1sk=<updatedAt>#<id>`), which the
- * resume command and reports use.
+ * Keys, all under the lead's partition `pk=LEAD#<id>`: the lead `sk=LEAD`; its archived
+ * timeline entries `sk=TIMELINE#<first entry's time>#<digest>`; its alerts `sk=ALERT#<marker>`
+ * (alert-outbox.ts). Quarantined spam: `pk=QUARANTINE#<uuid>, sk=QUARANTINE`.
+ * gsi1 lists leads by stage (`gsi1pk=STAGE#<stage>, gsi1sk=<updatedAt>#<id>`) for reports and
+ * the redrive command.
+ *
+ * The lead item stays small whatever arrives: re-submissions inside the unit's spacing are
+ * only counted, and the timeline keeps its recent entries on the item (older ones archived).
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EngagementRecord, Lead, LeadProfile, Stage, TimelineEntry } from '../domain/lead.ts';
+import type { Lead, Stage, TimelineEntry } from '../domain/lead.ts';
+import type { LeadChange } from '../domain/lead-change.ts';
 import type {
-  LeadChange,
+  ActivityWrite,
   LeadRepository,
   QuarantineRequest,
+  Resubmission,
   StoredWait,
   WaitResult,
 } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
+import { stageIndex, UpdateBuilder } from './lead-update.ts';
+import { archiveKey, batchToArchive, mergeTimeline } from './timeline-archive.ts';
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 
 const QUARANTINE_DAYS = 30;
 
-function stageIndex(stage: Stage, updatedAt: string, leadId: string) {
-  return { gsi1pk: `STAGE#${stage}`, gsi1sk: `${updatedAt}#${leadId}` };
-}
-
 function toLead(item: Record<string, unknown>): Lead {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _g1,
-    gsi1sk: _g2,
-    waits: _waits,
-    markers: _markers,
-    pending: _pending,
-    ...lead
-  } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, waits: _waits, pending: _pending, ...lead } = item;
   return lead as unknown as Lead;
 }
 
 export class LeadStore implements LeadRepository {
   constructor(private readonly tableName: string) {}
+
+  private async update(leadId: string, update: UpdateBuilder): Promise<Record<string, unknown>> {
+    const result = await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: leadKey(leadId),
+        ...update.input(),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const item = result.Attributes ?? {};
+    await this.archiveIfLong(leadId, item);
+    return item;
+  }
+
+  /**
+   * Moves the oldest timeline entries to an archive item once the lead holds too many: the
+   * archive is written first under a key derived from its entries (writing it twice is
+   * harmless), then removed from the lead only if they are still its first entries.
+   */
+  private async archiveIfLong(leadId: string, item: Record<string, unknown>): Promise<void> {
+    const batch = batchToArchive((item.timeline as TimelineEntry[] | undefined) ?? []);
+    if (!batch) return;
+    await documentClient().send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `LEAD#${leadId}`, sk: archiveKey(batch), entries: batch },
+      }),
+    );
+    // Keep the rest as it is now, unless the timeline changed since this update returned it (a
+    // concurrent append): then the next update archives. (Setting the remainder, rather than
+    // REMOVE-ing list indexes, behaves the same on DynamoDB and on dynalite, which shifts
+    // indexes between the removals of one expression.)
+    const timeline = (item.timeline as TimelineEntry[]).slice(batch.length);
+    const trim = new UpdateBuilder().set('timeline', timeline);
+    const head = batch[0] as TimelineEntry;
+    const path = trim.path('timeline');
+    trim
+      .when(`size(${path}) = ${trim.value(timeline.length + batch.length)}`)
+      .when(`${path}[0].${trim.path('at')} = ${trim.value(head.at)}`)
+      .when(`${path}[0].${trim.path('summary')} = ${trim.value(head.summary)}`);
+    await unlessConditionFails(() =>
+      documentClient().send(
+        new UpdateCommand({ TableName: this.tableName, Key: leadKey(leadId), ...trim.input() }),
+      ),
+    );
+  }
 
   /** Creates the lead unless one with the same id exists. */
   async create(lead: Lead): Promise<'created' | 'exists'> {
@@ -55,7 +98,6 @@ export class LeadStore implements LeadRepository {
             ...leadKey(lead.leadId),
             ...stageIndex(lead.stage, lead.updatedAt, lead.leadId),
             waits: {},
-            markers: {},
             pending: {},
             sla: {},
             ...lead,
@@ -68,51 +110,58 @@ export class LeadStore implements LeadRepository {
   }
 
   /**
-   * Records a re-submission on an existing lead: timeline entry, engagement, and any profile
-   * fields the lead did not have yet (what a prospect told us first is never overwritten).
+   * Records a re-submission. It scores (timeline entry, engagement, and the profile fields the
+   * lead lacked: what a prospect told us first is never overwritten) only when the last scored
+   * one is old enough; otherwise it is only counted. Either way one update, two at most.
    */
-  async recordResubmission(
-    leadId: string,
-    profile: LeadProfile,
-    entry: TimelineEntry,
-    engagement: EngagementRecord,
-  ): Promise<Lead> {
-    const names: Record<string, string> = {
-      '#timeline': 'timeline',
-      '#engagements': 'engagements',
-    };
-    const values: Record<string, unknown> = {
-      ':entry': [entry],
-      ':engagement': [engagement],
-      ':empty': [],
-      ':one': 1,
-      ':now': entry.at,
-    };
-    const sets = [
-      '#timeline = list_append(if_not_exists(#timeline, :empty), :entry)',
-      '#engagements = list_append(if_not_exists(#engagements, :empty), :engagement)',
-      'updatedAt = :now',
-    ];
-    Object.entries(profile).forEach(([field, value], i) => {
-      if (field === 'email' || value === undefined) return;
-      // Named only when used: DynamoDB rejects unused expression attribute names.
-      names['#profile'] = 'profile';
-      names[`#f${i}`] = field;
-      values[`:f${i}`] = value;
-      sets.push(`#profile.#f${i} = if_not_exists(#profile.#f${i}, :f${i})`);
-    });
-    const result = await documentClient().send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: leadKey(leadId),
-        UpdateExpression: `SET ${sets.join(', ')} ADD submissionCount :one, version :one`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
+  async recordResubmission(leadId: string, r: Resubmission): Promise<{ lead: Lead; scored: boolean }> {
+    const at = r.now.toISOString();
+    const counted = (update: UpdateBuilder) =>
+      update
+        .set('updatedAt', at)
+        .set('lastSubmittedAt', at)
+        .add('submissionCount', 1)
+        .add('version', 1)
+        .when('attribute_exists(pk)');
+    const scored = counted(new UpdateBuilder());
+    const timeline = scored.path('timeline');
+    const engagements = scored.path('engagements');
+    const empty = scored.value([]);
+    scored
+      .setExpression(
+        `${timeline} = list_append(if_not_exists(${timeline}, ${empty}), ${scored.value([r.entry])})`,
+      )
+      .setExpression(
+        `${engagements} = list_append(if_not_exists(${engagements}, ${empty}), ${scored.value([r.engagement])})`,
+      )
+      .set('lastScoredSubmissionAt', at);
+    for (const [field, value] of Object.entries(r.profile)) {
+      if (field === 'email' || value === undefined) continue;
+      const path = scored.path(`profile.${field}`);
+      scored.setExpression(`${path} = if_not_exists(${path}, ${scored.value(value)})`);
+    }
+    const last = scored.path('lastScoredSubmissionAt');
+    scored.when(`(attribute_not_exists(${last}) OR ${last} < ${scored.value(r.scoreIfLastScoredBefore)})`);
+    const item = await unlessConditionFails(() => this.update(leadId, scored));
+    if (item) return { lead: toLead(item), scored: true };
+    return { lead: toLead(await this.update(leadId, counted(new UpdateBuilder()))), scored: false };
+  }
+
+  async claimAnnouncement(leadId: string, now: Date, notAnnouncedSince: Date): Promise<boolean> {
+    const update = new UpdateBuilder().set('announcedAt', now.toISOString());
+    const announced = update.path('announcedAt');
+    update
+      .when('attribute_exists(pk)')
+      .when(`attribute_not_exists(${update.path('lifecycleStartedAt')})`)
+      .when(
+        `(attribute_not_exists(${announced}) OR ${announced} < ${update.value(notAnnouncedSince.toISOString())})`,
+      );
+    const result = await unlessConditionFails(() =>
+      documentClient().send(
+        new UpdateCommand({ TableName: this.tableName, Key: leadKey(leadId), ...update.input() }),
+      ),
     );
-    return toLead(result.Attributes ?? {});
+    return result !== undefined;
   }
 
   /**
@@ -121,90 +170,45 @@ export class LeadStore implements LeadRepository {
    * Only named paths are written, so a concurrent touch recorded by another function is kept.
    */
   async transition(leadId: string, change: LeadChange, now: Date): Promise<Lead> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':now': now.toISOString(), ':one': 1 };
-    const path = (dotted: string) =>
-      dotted
-        .split('.')
-        .map((segment) => {
-          const key = `#${segment.replace(/[^A-Za-z0-9_]/g, '_')}`;
-          names[key] = segment;
-          return key;
-        })
-        .join('.');
-    const sets = ['updatedAt = :now'];
-    const removes: string[] = [];
-    let i = 0;
-    for (const [field, value] of Object.entries(change.set ?? {})) {
-      if (value === undefined) removes.push(path(field));
-      else {
-        values[`:v${i}`] = value;
-        sets.push(`${path(field)} = :v${i++}`);
-      }
-    }
-    if (change.stage) {
-      values[':stage'] = change.stage;
-      Object.assign(values, {
-        ':g1pk': stageIndex(change.stage, now.toISOString(), leadId).gsi1pk,
-        ':g1sk': stageIndex(change.stage, now.toISOString(), leadId).gsi1sk,
-      });
-      names['#stage'] = 'stage';
-      sets.push('#stage = :stage', 'gsi1pk = :g1pk', 'gsi1sk = :g1sk');
-    }
-    if (change.timeline && change.timeline.length > 0) {
-      names['#timeline'] = 'timeline';
-      values[':entries'] = change.timeline;
-      sets.push('#timeline = list_append(#timeline, :entries)');
-    }
-    let condition = 'attribute_exists(pk)';
-    if (change.onlyFromStages) {
-      names['#stage'] = 'stage';
-      const keys = change.onlyFromStages.map((stage, j) => {
-        values[`:from${j}`] = stage;
-        return `:from${j}`;
-      });
-      condition += ` AND #stage IN (${keys.join(', ')})`;
-    }
-    const result = await documentClient().send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: leadKey(leadId),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD version :one`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toLead(result.Attributes ?? {});
+    return toLead(await this.update(leadId, new UpdateBuilder().change(leadId, change, now)));
   }
 
-  /** Records a one-off fact (an alert sent, a wait registered) once; false when it was already there. */
-  async markOnce(leadId: string, marker: string, at: Date): Promise<boolean> {
-    const result = await unlessConditionFails(() =>
-      documentClient().send(
-        new UpdateCommand({
+  async applyActivity(
+    leadId: string,
+    change: LeadChange,
+    write: ActivityWrite,
+    now: Date,
+  ): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | 'conflict'> {
+    const update = new UpdateBuilder().change(leadId, change, now);
+    update.when(`${update.path('version')} = ${update.value(write.expectedVersion)}`);
+    for (const [kind, result] of Object.entries(write.pending ?? {})) update.set(`pending.${kind}`, result);
+    const item = await unlessConditionFails(() => this.update(leadId, update));
+    if (!item) return 'conflict';
+    return { lead: toLead(item), waits: (item.waits as Record<string, StoredWait> | undefined) ?? {} };
+  }
+
+  async timeline(leadId: string): Promise<TimelineEntry[]> {
+    const archived: TimelineEntry[][] = [];
+    let onLead: TimelineEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(
+        new QueryCommand({
           TableName: this.tableName,
-          Key: leadKey(leadId),
-          UpdateExpression: 'SET #markers.#m = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#markers.#m)',
-          ExpressionAttributeNames: { '#markers': 'markers', '#m': marker },
-          ExpressionAttributeValues: { ':at': at.toISOString() },
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lead AND :timeline',
+          ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':lead': 'LEAD', ':timeline': 'TIMELINE$' },
+          ProjectionExpression: 'sk, timeline, entries',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
         }),
-      ),
-    );
-    return result !== undefined;
-  }
-
-  async unmark(leadId: string, marker: string): Promise<void> {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: leadKey(leadId),
-        UpdateExpression: 'REMOVE #markers.#m',
-        ExpressionAttributeNames: { '#markers': 'markers', '#m': marker },
-      }),
-    );
+      );
+      for (const item of page.Items ?? []) {
+        if (item.sk === 'LEAD') onLead = (item.timeline as TimelineEntry[] | undefined) ?? [];
+        else archived.push(item.entries as TimelineEntry[]);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return mergeTimeline(archived, onLead);
   }
 
   /** Stores the task token of the wait now in progress; returns the lead as it is now. */
@@ -277,6 +281,21 @@ export class LeadStore implements LeadRepository {
     if (result === undefined) return { claimed: false };
     const pending = (result.Attributes?.pending as Record<string, WaitResult> | undefined)?.[kind];
     return { claimed: true, pending };
+  }
+
+  async waits(leadId: string) {
+    const result = await documentClient().send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: leadKey(leadId),
+        ProjectionExpression: 'waits, pending',
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      waits: (result.Item?.waits as Record<string, StoredWait> | undefined) ?? {},
+      pending: (result.Item?.pending as Record<string, WaitResult> | undefined) ?? {},
+    };
   }
 
   async get(leadId: string): Promise<Lead | undefined> {

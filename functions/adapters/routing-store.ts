@@ -7,7 +7,7 @@
  */
 
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RoutingState } from '../use-cases/ports.ts';
+import type { RoutingSnapshot, RoutingState } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
 
@@ -17,24 +17,26 @@ const loadKey = (repId: string) => ({ pk: `REP#${repId}`, sk: 'LOAD' });
 export class RoutingStore implements RoutingState {
   constructor(private readonly tableName: string) {}
 
-  async snapshot(
-    teamId: string,
-    repIds: string[],
-  ): Promise<{ cursor: number; openLeadsByRep: Record<string, number> }> {
+  async snapshot(teamId: string, repIds: string[], leadId?: string): Promise<RoutingSnapshot> {
     const keys = [rotationKey(teamId), ...repIds.map(loadKey)];
     const result = await documentClient().send(
       new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
     );
     const items = result.Responses?.[this.tableName] ?? [];
     let cursor = 0;
+    let heldBy: string | undefined;
     const openLeadsByRep: Record<string, number> = Object.fromEntries(repIds.map((id) => [id, 0]));
     for (const item of items) {
-      if (item.sk === 'ROTATION') cursor = Number(item.cursor ?? 0);
-      else
-        openLeadsByRep[String(item.pk).slice('REP#'.length)] =
-          (item.leads as Set<string> | undefined)?.size ?? 0;
+      if (item.sk === 'ROTATION') {
+        cursor = Number(item.cursor ?? 0);
+        continue;
+      }
+      const repId = String(item.pk).slice('REP#'.length);
+      const leads = item.leads as Set<string> | undefined;
+      openLeadsByRep[repId] = leads?.size ?? 0;
+      if (leadId && leads?.has(leadId)) heldBy = repId;
     }
-    return { cursor, openLeadsByRep };
+    return { cursor, openLeadsByRep, ...(heldBy ? { heldBy } : {}) };
   }
 
   /** Moves the cursor only if nobody else moved it since our snapshot (fair under concurrency). */

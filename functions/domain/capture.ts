@@ -65,6 +65,8 @@ export function newLead(params: {
     createdAt: at,
     updatedAt: at,
     submissionCount: 1,
+    lastSubmittedAt: at,
+    announcedAt: at,
     engagements: [],
     timeline: [
       {

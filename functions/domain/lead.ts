@@ -124,6 +124,14 @@ export interface Lead {
   };
   rejection?: { reason: string; at: string; by?: string };
   outcome?: { result: 'won' | 'lost'; at: string; reason?: string };
+  /** The last time the form was submitted for this email (submissionCount counts them all). */
+  lastSubmittedAt?: string;
+  /** The last re-submission that scored; later ones inside the unit's spacing are only counted. */
+  lastScoredSubmissionAt?: string;
+  /** When LeadCaptured was last published for this lead. */
+  announcedAt?: string;
+  /** Ids of the latest activities applied, so a redelivered one is recognised. */
+  processedActivityIds?: string[];
   /** Set when a lifecycle step failed for good: where the lead was and why. */
   failure?: { at: string; error: string; stage: Stage };
   /** Set once the lifecycle execution has been asked to start. */

@@ -118,6 +118,17 @@ export function weightedSequence(weights: readonly number[]): number[] {
   return sequence;
 }
 
+/** A rep of a team as the lead's owner. */
+export function repOwner(rep: Rep, team: Team): Owner {
+  return {
+    repId: rep.id,
+    name: rep.name,
+    email: rep.email,
+    teamId: team.id,
+    managerEmail: team.manager.email,
+  };
+}
+
 const mod = (cursor: number, n: number): number => ((Math.trunc(cursor) % n) + n) % n;
 
 export function routeLead(
@@ -146,14 +157,14 @@ export function routeLead(
       skipped.push({ repId: rep.id, reason });
       continue;
     }
-    const owner: Owner = {
-      repId: rep.id,
-      name: rep.name,
-      email: rep.email,
+    return {
+      decision: 'assigned',
+      owner: repOwner(rep, team),
       teamId: team.id,
-      managerEmail: team.manager.email,
+      ...rule,
+      nextCursor: position + 1,
+      skipped,
     };
-    return { decision: 'assigned', owner, teamId: team.id, ...rule, nextCursor: position + 1, skipped };
   }
 
   const owner: Owner = {

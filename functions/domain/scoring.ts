@@ -63,3 +63,23 @@ export function scoreLead(input: ScoringInput, config: ScoringConfig, now: Date)
     scoredAt: now.toISOString(),
   };
 }
+
+/**
+ * Whether one more engagement of `type` at `at` scores under the unit's cap: fewer than
+ * `perType` of that type were recorded in the `periodDays` before it.
+ */
+export function engagementScores(
+  engagements: readonly EngagementRecord[],
+  type: string,
+  at: Date,
+  cap: ScoringConfig['engagementCap'],
+): boolean {
+  const since = at.getTime() - cap.periodDays * DAY_MS;
+  const recent = engagements.filter((e) => e.type === type && Date.parse(e.at) > since).length;
+  return recent < cap.perType;
+}
+
+/** The spacing that keeps re-submissions (one engagement type) under the cap: the period shared out. */
+export function engagementSpacingMs(cap: ScoringConfig['engagementCap']): number {
+  return (cap.periodDays * DAY_MS) / cap.perType;
+}

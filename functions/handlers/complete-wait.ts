@@ -31,7 +31,8 @@ export const handler = middy<EventBridgeEvent<string, unknown>, ActivityOutcome>
   }
   const name = type as ActivityEventName;
   const activity = ACTIVITY_EVENTS[name].parse(event.detail);
-  const outcome = await recordActivity(ports, name, activity);
+  // The sender's id when it gave one, else EventBridge's, which a redelivery keeps.
+  const outcome = await recordActivity(ports, name, activity, { activityId: activity.eventId ?? event.id });
   logger.info('Activity recorded', { leadId: activity.leadId, type, outcome: outcome.status });
   return outcome;
 });

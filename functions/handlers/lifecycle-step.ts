@@ -12,6 +12,7 @@ import {
   spec,
   type TaskStateName,
 } from '../../workflows/lifecycle-contract.ts';
+import { DynamoAlertOutbox } from '../adapters/alert-outbox.ts';
 import { EventPublisher } from '../adapters/event-publisher.ts';
 import { LeadStore } from '../adapters/lead-store.ts';
 import { Mailer } from '../adapters/mailer.ts';
@@ -32,6 +33,7 @@ const Request = z.object({
   leadId: z.string().min(1),
   previous: z.unknown().optional(),
   token: z.string().min(1).optional(),
+  execution: z.string().min(1).optional(),
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
 
@@ -44,6 +46,7 @@ const ports: LifecyclePorts = {
   routing: new RoutingStore(tableName),
   events: new EventPublisher(requiredEnv(ENV.eventBusName), config.name),
   mailer: new Mailer(process.env[ENV.sesSender] ?? config.email.sender),
+  alerts: new DynamoAlertOutbox(tableName),
   callbacks: { completeWait },
   executions: { start: (name, input) => startLifecycle(requiredEnv(ENV.stateMachineArn), name, input) },
 };
@@ -70,6 +73,7 @@ export const handler = middy<unknown, unknown>().handler(async (event) => {
     taskState,
     leadId,
     stepInput(taskState, request) as never,
+    { execution: request.execution },
   );
   logger.info('Lifecycle step', { leadId, state, decision: outcome.decision });
   return outcome;

@@ -4,20 +4,26 @@
  * 2. Spam is quarantined: stored apart, no lifecycle, and the caller sees a normal success.
  * 3. Otherwise the lead is created, or, if the email is known, the submission is recorded on it.
  * 4. LeadCaptured is published for new leads, and again for a known lead whose lifecycle never
- *    started (a crash between store and publish must not strand it; the start is idempotent).
+ *    started (a crash between store and publish must not strand it; the start is idempotent),
+ *    at most once a minute, so a storm of concurrent re-submissions coalesces into one event.
+ * A re-submission scores only when the last scored one is older than the unit's engagement
+ * spacing; every other one is only counted, so no amount of posting can grow the lead.
  */
 import { createHash } from 'node:crypto';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { assessSpam, leadIdFor, newLead, resubmission, type SpamSignals } from '../domain/capture.ts';
 import type { Clock, Lead, LeadProfile } from '../domain/lead.ts';
+import { engagementSpacingMs } from '../domain/scoring.ts';
 import type { EventPublisher, LeadRepository, PublishedEvent } from './ports.ts';
 
 export interface CaptureDependencies {
   config: BusinessUnitConfig;
   clock: Clock;
-  leads: Pick<LeadRepository, 'create' | 'recordResubmission' | 'quarantine'>;
+  leads: Pick<LeadRepository, 'create' | 'recordResubmission' | 'claimAnnouncement' | 'quarantine'>;
   events: EventPublisher;
 }
+
+const ANNOUNCE_AGAIN_AFTER_MS = 60_000;
 
 export type CaptureResult =
   | { outcome: 'created' | 'updated'; leadId: string; stage: Lead['stage'] }
@@ -71,7 +77,18 @@ export async function captureLead(
   }
 
   const { entry, engagement } = resubmission(input.profile, now);
-  const updated = await deps.leads.recordResubmission(leadId, input.profile, entry, engagement);
-  if (!updated.lifecycleStartedAt) await deps.events.publish([capturedEvent(updated, true)], now);
+  const spacing = engagementSpacingMs(deps.config.scoring.engagementCap);
+  const { lead: updated } = await deps.leads.recordResubmission(leadId, {
+    profile: input.profile,
+    entry,
+    engagement,
+    scoreIfLastScoredBefore: new Date(now.getTime() - spacing).toISOString(),
+    now,
+  });
+  // A lifecycle that never started (a crash between storing and announcing) is announced
+  // again, by one submission per minute however many arrive at once.
+  const announceAgain = new Date(now.getTime() - ANNOUNCE_AGAIN_AFTER_MS);
+  if (!updated.lifecycleStartedAt && (await deps.leads.claimAnnouncement(leadId, now, announceAgain)))
+    await deps.events.publish([capturedEvent(updated, true)], now);
   return { outcome: 'updated', leadId, stage: updated.stage };
 }

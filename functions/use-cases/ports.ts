@@ -5,18 +5,11 @@
  */
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import type { Clock, EngagementRecord, Lead, LeadProfile, Stage, TimelineEntry } from '../domain/lead.ts';
+import type { LeadChange } from '../domain/lead-change.ts';
 import type { EmailMessage } from '../domain/notifications.ts';
 import type { LeadflowEventData, LeadflowEventName } from '../events/catalog.ts';
 
-/** One atomic change to a lead: fields, timeline entries and, optionally, its stage. */
-export interface LeadChange {
-  stage?: Stage;
-  /** Dotted attribute paths to set; `undefined` removes the attribute. */
-  set?: Record<string, unknown>;
-  timeline?: TimelineEntry[];
-  /** Refuse the change unless the lead is in one of these stages. */
-  onlyFromStages?: Stage[];
-}
+export type { LeadChange };
 
 /** A callback wait in progress: the task token that completes it. */
 export interface StoredWait {
@@ -36,24 +29,53 @@ export interface QuarantineRequest {
   sourceIp?: string;
 }
 
+/** A known email submitted again. */
+export interface Resubmission {
+  profile: LeadProfile;
+  entry: TimelineEntry;
+  engagement: EngagementRecord;
+  /**
+   * The re-submission scores (timeline entry + engagement) only when the last scored one is
+   * older than this instant; otherwise it is only counted, so a storm cannot grow the lead.
+   */
+  scoreIfLastScoredBefore: string;
+  now: Date;
+}
+
+/** How an activity's change is written: on the version it was computed from, with its wait results. */
+export interface ActivityWrite {
+  /** Refused (`'conflict'`) when the lead changed since this version was read. */
+  expectedVersion: number;
+  /** Results left for waits of these kinds, in the same write. */
+  pending?: Record<string, WaitResult>;
+}
+
 export interface LeadRepository {
   get(leadId: string): Promise<Lead | undefined>;
   /** Creates the lead unless one with the same id exists. */
   create(lead: Lead): Promise<'created' | 'exists'>;
-  /** A known email submitted again: timeline entry, engagement, and profile fields it lacked. */
-  recordResubmission(
-    leadId: string,
-    profile: LeadProfile,
-    entry: TimelineEntry,
-    engagement: EngagementRecord,
-  ): Promise<Lead>;
+  /** Records a re-submission (scored or only counted, see Resubmission) and the profile fields the lead lacked. */
+  recordResubmission(leadId: string, resubmission: Resubmission): Promise<{ lead: Lead; scored: boolean }>;
+  /**
+   * Claims the right to announce the lead (LeadCaptured) again when its lifecycle never
+   * started: true for exactly one caller per `notAnnouncedSince` window.
+   */
+  claimAnnouncement(leadId: string, now: Date, notAnnouncedSince: Date): Promise<boolean>;
   /** Applies one change atomically and returns the lead after it. */
   transition(leadId: string, change: LeadChange, now: Date): Promise<Lead>;
-  /** Records a one-off fact (an alert sent) once; false when it was already recorded. */
-  markOnce(leadId: string, marker: string, at: Date): Promise<boolean>;
-  unmark(leadId: string, marker: string): Promise<void>;
+  /** Applies an activity's change with its pending wait results; returns the waits in progress. */
+  applyActivity(
+    leadId: string,
+    change: LeadChange,
+    write: ActivityWrite,
+    now: Date,
+  ): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | 'conflict'>;
+  /** The lead's whole timeline, oldest first (the lead item keeps only the recent entries). */
+  timeline(leadId: string): Promise<TimelineEntry[]>;
   /** Stores the token of the wait now in progress; returns the lead and any result already left for it. */
   registerWait(leadId: string, kind: string, wait: StoredWait): Promise<{ lead: Lead; pending?: WaitResult }>;
+  /** The waits in progress (their tokens) and the results left for waits, by kind. */
+  waits(leadId: string): Promise<{ waits: Record<string, StoredWait>; pending: Record<string, WaitResult> }>;
   /** Leaves a result for a wait of this kind, and returns the wait in progress, if any. */
   setPending(leadId: string, kind: string, result: WaitResult): Promise<StoredWait | undefined>;
   /** Claims the right to complete the wait holding `token`; exactly one claimant wins. */
@@ -69,12 +91,16 @@ export interface LeadRepository {
   leadIdsInStage(stage: Stage): AsyncIterable<string>;
 }
 
+export interface RoutingSnapshot {
+  cursor: number;
+  openLeadsByRep: Record<string, number>;
+  /** The rep already holding `leadId`, if any (a hand-off retried after it reserved a rep). */
+  heldBy?: string;
+}
+
 /** Shared routing state: a rotation cursor per team and the leads each rep holds. */
 export interface RoutingState {
-  snapshot(
-    teamId: string,
-    repIds: string[],
-  ): Promise<{ cursor: number; openLeadsByRep: Record<string, number> }>;
+  snapshot(teamId: string, repIds: string[], leadId?: string): Promise<RoutingSnapshot>;
   /** Moves the cursor only if nobody moved it since `expected`. */
   advanceCursor(teamId: string, expected: number, next: number): Promise<boolean>;
   /** Adds the lead to the rep's load unless the rep is full (a lead already held always fits). */
@@ -98,6 +124,27 @@ export interface Mailer {
   send(message: EmailMessage): Promise<void>;
 }
 
+/**
+ * Alerts are delivered through an outbox kept apart from the lead item: the intent is recorded
+ * (with the message), the mail sent, then the alert marked sent. A retry or a resumed lead
+ * sends what is still pending; nothing already sent goes out again.
+ */
+export interface AlertOutbox {
+  /**
+   * Records the alert (an unsent one takes this latest message); answers whether it still has
+   * to be sent, and the message to send.
+   */
+  record(
+    leadId: string,
+    marker: string,
+    message: EmailMessage,
+    now: Date,
+  ): Promise<{ status: 'pending' | 'sent'; message: EmailMessage }>;
+  markSent(leadId: string, marker: string, now: Date): Promise<void>;
+  /** Alerts of the lead recorded but not yet marked sent, with the message recorded. */
+  pending(leadId: string): Promise<Array<{ marker: string; message: EmailMessage }>>;
+}
+
 export interface WorkflowCallbacks {
   /** Completes a callback wait; 'stale' when the wait is already over (timed out or completed). */
   completeWait(token: string, output: WaitResult): Promise<'completed' | 'stale'>;
@@ -116,6 +163,7 @@ export interface LifecyclePorts {
   routing: RoutingState;
   events: EventPublisher;
   mailer: Mailer;
+  alerts: AlertOutbox;
   callbacks: WorkflowCallbacks;
   executions: LifecycleExecutions;
 }

@@ -1,25 +1,44 @@
 /**
  * Sales and marketing activity that drives the lifecycle waits (primary course):
- * 1. Record the activity on the lead (touch, accept, reject, outcome, engagement).
- * 2. Work out which waits it completes and with which decision (typed by the contract).
- * 3. Complete each through the wait handshake: the result is left as pending, then the wait's
- *    token, if stored, is claimed and completed (see lifecycle/wait-handshake.ts).
+ * 1. Read the lead; an activity id it already applied is not applied again (redelivery).
+ * 2. Work out the change (touch, accept, reject, outcome, engagement) and which waits it
+ *    completes with which decision (typed by the contract).
+ * 3. Write the change, the activity id and the waits' results in one update, on the version
+ *    that was read: two activities at the same moment never lose one another's update; the
+ *    loser reads again and is judged on the lead as the winner left it.
+ * 4. Complete each wait that is in progress (wait handshake, lifecycle/wait-handshake.ts); a
+ *    wait that has not begun finds its result when it does.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { WaitKind } from '../../workflows/lifecycle-contract.ts';
 import type { Lead } from '../domain/lead.ts';
 import { calendarForOwner } from '../domain/owner-calendar.ts';
+import { engagementScores } from '../domain/scoring.ts';
 import { acceptancePlan, outcomePlan, touchSatisfiesSla } from '../domain/sla-policy.ts';
 import { ownerRef, timelineEntry } from '../domain/timeline.ts';
 import type { ActivityEvent, ActivityEventName } from '../events/catalog.ts';
-import { completeWait, type WaitCompletion } from './lifecycle/wait-handshake.ts';
+import {
+  completePending,
+  completeWait,
+  type WaitCompletion,
+  withCappedWait,
+} from './lifecycle/wait-handshake.ts';
 import type { LeadChange, LifecyclePorts, PublishedEvent } from './ports.ts';
 
 export type ActivityPorts = Pick<LifecyclePorts, 'config' | 'clock' | 'leads' | 'events' | 'callbacks'>;
 
 export type ActivityOutcome =
   | { status: 'ignored'; reason: string }
-  | { status: 'recorded'; completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> };
+  | {
+      status: 'recorded' | 'duplicate';
+      completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }>;
+    };
+
+/** How many activity ids a lead remembers (redeliveries come within minutes, not 50 activities later). */
+export const REMEMBERED_ACTIVITIES = 50;
+/** Concurrent activities on one lead retry on the fresh version at most this often. */
+const MAX_ATTEMPTS = 10;
 
 /** What one activity does to a lead: the change, the events, and the waits it completes. */
 interface Recorded {
@@ -147,9 +166,21 @@ const RECORDERS: { [N in ActivityEventName]: Recorder<N> } = {
     };
   },
   EngagementRecorded: ({ ports, lead, now, at }, a) => {
-    const points =
-      ports.config.scoring.engagementPoints[a.type as keyof typeof ports.config.scoring.engagementPoints] ??
-      0;
+    const scoring = ports.config.scoring;
+    const points = scoring.engagementPoints[a.type as keyof typeof scoring.engagementPoints] ?? 0;
+    const { perType, periodDays } = scoring.engagementCap;
+    if (!engagementScores(lead.engagements ?? [], a.type, at, scoring.engagementCap))
+      return {
+        change: {
+          timeline: [
+            timelineEntry(
+              now,
+              'engagement',
+              `Engagement: ${a.type} (not scored: at most ${perType} per ${periodDays} days)`,
+            ),
+          ],
+        },
+      };
     return {
       change: {
         set: { engagements: [...(lead.engagements ?? []), { type: a.type, at: at.toISOString() }] },
@@ -168,20 +199,47 @@ export async function recordActivity<N extends ActivityEventName>(
   ports: ActivityPorts,
   type: N,
   activity: ActivityEvent<N>,
+  options: { activityId?: string } = {},
 ): Promise<ActivityOutcome> {
-  const now = ports.clock.now();
-  const lead = await ports.leads.get(activity.leadId);
-  if (!lead) return { status: 'ignored', reason: 'unknown lead' };
+  // Without an id (none given by the sender or the bus) an activity cannot be recognised again.
+  const activityId = options.activityId ?? randomUUID();
   const recorder = RECORDERS[type] as Recorder<N> | undefined;
   if (!recorder) return { status: 'ignored', reason: `unknown activity ${String(type)}` };
-  const at = activity.occurredAt ? new Date(activity.occurredAt) : now;
-  const recorded = recorder({ ports, lead, now, at }, activity);
-  if ('ignored' in recorded) return { status: 'ignored', reason: recorded.ignored };
-
-  await ports.leads.transition(lead.leadId, recorded.change, now);
-  if (recorded.events?.length) await ports.events.publish(recorded.events, now);
-  const completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> = [];
-  for (const completion of recorded.completions ?? [])
-    completions.push({ kind: completion.kind, result: await completeWait(ports, lead.leadId, completion) });
-  return { status: 'recorded', completions };
+  const now = ports.clock.now();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const lead = await ports.leads.get(activity.leadId);
+    if (!lead) return { status: 'ignored', reason: 'unknown lead' };
+    // Applied before: the change and its events are done, but the process may have stopped
+    // before completing the waits, so finish those.
+    if (lead.processedActivityIds?.includes(activityId))
+      return { status: 'duplicate', completions: await completePending(ports, lead.leadId) };
+    const at = activity.occurredAt ? new Date(activity.occurredAt) : now;
+    const recorded = recorder({ ports, lead, now, at }, activity);
+    if ('ignored' in recorded) return { status: 'ignored', reason: recorded.ignored };
+    const change = {
+      ...recorded.change,
+      set: {
+        ...recorded.change.set,
+        processedActivityIds: [...(lead.processedActivityIds ?? []), activityId].slice(
+          -REMEMBERED_ACTIVITIES,
+        ),
+      },
+    };
+    const pending = Object.fromEntries(
+      (recorded.completions ?? []).map((c) => [c.kind, withCappedWait(c.result)]),
+    );
+    const written = await ports.leads.applyActivity(
+      lead.leadId,
+      change,
+      { expectedVersion: lead.version, pending },
+      now,
+    );
+    if (written === 'conflict') continue;
+    if (recorded.events?.length) await ports.events.publish(recorded.events, now);
+    const completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> = [];
+    for (const { kind } of recorded.completions ?? [])
+      completions.push({ kind, result: await completeWait(ports, lead.leadId, kind, written.waits[kind]) });
+    return { status: 'recorded', completions };
+  }
+  throw new Error(`Lead ${activity.leadId} kept changing while recording ${String(type)}; will retry`);
 }

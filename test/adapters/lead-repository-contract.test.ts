@@ -94,39 +94,115 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     expect((await leads.get(lead.leadId))?.version).toBe(1);
   });
 
-  it('records a re-submission: timeline, engagement, only the profile fields the lead lacked', async () => {
+  it('records a re-submission: scored (timeline, engagement, missing profile fields) or only counted', async () => {
     const leads = make();
     const lead = aLead();
     await leads.create(lead);
-    const after = await leads.recordResubmission(
-      lead.leadId,
-      { email: lead.profile.email, company: 'Other Inc', jobTitle: 'CTO' },
-      { at: later(5).toISOString(), type: 'resubmitted', summary: 'Form re-submitted' },
-      { type: 'form-resubmitted', at: later(5).toISOString() },
-    );
-    expect(after.profile).toMatchObject({ company: 'Acme GmbH', jobTitle: 'CTO' });
-    expect(after.engagements).toEqual([{ type: 'form-resubmitted', at: later(5).toISOString() }]);
-    expect(after.timeline.map((e) => e.type)).toEqual(['captured', 'resubmitted']);
-    expect(after).toMatchObject({ submissionCount: 2, version: 2 });
+    const resubmit = (minutes: number, jobTitle: string) =>
+      leads.recordResubmission(lead.leadId, {
+        profile: { email: lead.profile.email, company: 'Other Inc', jobTitle },
+        entry: { at: later(minutes).toISOString(), type: 'resubmitted', summary: 'Form re-submitted' },
+        engagement: { type: 'form-resubmitted', at: later(minutes).toISOString() },
+        scoreIfLastScoredBefore: later(minutes - 60).toISOString(),
+        now: later(minutes),
+      });
+    const first = await resubmit(5, 'CTO');
+    expect(first.scored).toBe(true);
+    expect(first.lead.profile).toMatchObject({ company: 'Acme GmbH', jobTitle: 'CTO' });
+    expect(first.lead.engagements).toEqual([{ type: 'form-resubmitted', at: later(5).toISOString() }]);
+    expect(first.lead.timeline.map((e) => e.type)).toEqual(['captured', 'resubmitted']);
+    expect(first.lead).toMatchObject({
+      submissionCount: 2,
+      version: 2,
+      lastScoredSubmissionAt: later(5).toISOString(),
+    });
+    // Within the hour: only counted.
+    const second = await resubmit(30, 'CEO');
+    expect(second.scored).toBe(false);
+    expect(second.lead).toMatchObject({
+      submissionCount: 3,
+      version: 3,
+      lastSubmittedAt: later(30).toISOString(),
+    });
+    expect(second.lead.timeline).toHaveLength(2);
+    expect(second.lead.engagements).toHaveLength(1);
+    expect(second.lead.profile.jobTitle).toBe('CTO');
+    expect((await resubmit(70, 'CEO')).scored).toBe(true);
     await expect(
-      leads.recordResubmission(
-        'ld_missing',
-        { email: 'x@y.example' },
-        after.timeline[1]!,
-        after.engagements[0]!,
-      ),
+      leads.recordResubmission('ld_missing', {
+        profile: { email: 'x@y.example' },
+        entry: first.lead.timeline[1]!,
+        engagement: first.lead.engagements[0]!,
+        scoreIfLastScoredBefore: T0.toISOString(),
+        now: T0,
+      }),
     ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
   });
 
-  it('marks a one-off fact once, and can take the mark back', async () => {
+  it('lets one caller per window re-announce a lead whose lifecycle never started', async () => {
     const leads = make();
     const lead = aLead();
     await leads.create(lead);
-    expect(await leads.markOnce(lead.leadId, 'breach-1', T0)).toBe(true);
-    expect(await leads.markOnce(lead.leadId, 'breach-1', T0)).toBe(false);
-    await leads.unmark(lead.leadId, 'breach-1');
-    expect(await leads.markOnce(lead.leadId, 'breach-1', T0)).toBe(true);
-    expect(await leads.markOnce('ld_missing', 'breach-1', T0)).toBe(false);
+    const claim = (minutes: number) =>
+      leads.claimAnnouncement(lead.leadId, later(minutes), later(minutes - 1));
+    const first = await Promise.all([claim(2), claim(2), claim(2)]);
+    expect(first.filter(Boolean)).toHaveLength(1);
+    expect(await claim(2.5)).toBe(false);
+    expect(await claim(4)).toBe(true);
+    await leads.transition(lead.leadId, { set: { lifecycleStartedAt: later(4).toISOString() } }, later(4));
+    expect(await claim(10)).toBe(false);
+  });
+
+  it('applies an activity once, on the version it read, with its wait results', async () => {
+    const leads = make();
+    const lead = aLead();
+    await leads.create(lead);
+    await leads.registerWait(lead.leadId, 'decision', {
+      token: 'd1',
+      state: 'AwaitDecision',
+      registeredAt: T0.toISOString(),
+    });
+    const change = { stage: 'accepted' as const, set: { processedActivityIds: ['a1'] } };
+    const write = { expectedVersion: 1, pending: { decision: { decision: 'accepted', timeoutSeconds: 60 } } };
+    const [one, two] = await Promise.all([
+      leads.applyActivity(lead.leadId, change, write, later(1)),
+      leads.applyActivity(lead.leadId, change, write, later(1)),
+    ]);
+    const applied = [one, two].filter((r) => r !== 'conflict');
+    expect(applied).toHaveLength(1);
+    expect(applied[0]).toMatchObject({
+      lead: { stage: 'accepted', version: 2, processedActivityIds: ['a1'] },
+      waits: { decision: { token: 'd1', state: 'AwaitDecision' } },
+    });
+    expect((await leads.waits(lead.leadId)).pending).toEqual({
+      decision: { decision: 'accepted', timeoutSeconds: 60 },
+    });
+    expect(await leads.claimWait(lead.leadId, 'decision', 'd1')).toEqual({
+      claimed: true,
+      pending: { decision: 'accepted', timeoutSeconds: 60 },
+    });
+    expect(await leads.waits(lead.leadId)).toEqual({ waits: {}, pending: {} });
+  });
+
+  it('keeps the recent timeline on the lead and the whole of it readable, however long it grows', async () => {
+    const leads = make();
+    const lead = aLead();
+    await leads.create(lead);
+    for (let i = 1; i <= 130; i++)
+      await leads.transition(
+        lead.leadId,
+        { timeline: [{ at: later(i).toISOString(), type: 'touch', summary: `Touch ${i}` }] },
+        later(i),
+      );
+    const stored = await leads.get(lead.leadId);
+    expect(stored?.timeline.length).toBeLessThanOrEqual(50);
+    expect(stored?.timeline.at(-1)?.summary).toBe('Touch 130');
+    const all = await leads.timeline(lead.leadId);
+    expect(all.map((e) => e.summary)).toEqual([
+      'Lead captured',
+      ...Array.from({ length: 130 }, (_, i) => `Touch ${i + 1}`),
+    ]);
+    expect(await leads.timeline('ld_missing')).toEqual([]);
   });
 
   it('hands a wait over exactly once, whichever side comes first', async () => {

@@ -4,6 +4,7 @@
  * execution starts, and a clock the test moves by hand.
  */
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { InMemoryAlertOutbox } from '../../functions/adapters/in-memory/alert-outbox.ts';
 import { InMemoryLeadRepository } from '../../functions/adapters/in-memory/lead-repository.ts';
 import {
   RecordingCallbacks,
@@ -39,6 +40,7 @@ export interface InMemoryPorts extends LifecyclePorts {
   routing: InMemoryRoutingState;
   events: RecordingEventPublisher;
   mailer: RecordingMailer;
+  alerts: InMemoryAlertOutbox;
   callbacks: RecordingCallbacks;
   executions: RecordingExecutions;
 }
@@ -51,6 +53,7 @@ export function inMemoryPorts(options: { now: string; config?: BusinessUnitConfi
     routing: new InMemoryRoutingState(),
     events: new RecordingEventPublisher(),
     mailer: new RecordingMailer(),
+    alerts: new InMemoryAlertOutbox(),
     callbacks: new RecordingCallbacks(),
     executions: new RecordingExecutions(),
   };

@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import demo from '../../config/business-units/demo.ts';
 import { BusinessUnitConfig } from '../../config/schema.ts';
 import { assessSpam, leadIdFor, newLead, resubmission, thankYouUrl } from '../../functions/domain/capture.ts';
-import type { Lead, LeadProfile } from '../../functions/domain/lead.ts';
-import { type CaptureDependencies, captureLead } from '../../functions/use-cases/capture-lead.ts';
-import type { PublishedEvent } from '../../functions/use-cases/ports.ts';
+import type { LeadProfile } from '../../functions/domain/lead.ts';
 
 const unit = BusinessUnitConfig.parse(demo);
 const now = new Date('2026-03-23T09:00:00Z');
@@ -175,100 +173,5 @@ describe('newLead and resubmission', () => {
       engagement: { type: 'demo-requested', at: '2026-03-23T09:00:00.000Z' },
     });
     expect(resubmission({ email: 'jane@acme.example' }, now).engagement.type).toBe('form-resubmitted');
-  });
-});
-
-/** In-memory stand-ins with the store's semantics: create is conditional on the id. */
-function fakes(options: { lifecycleStarted?: boolean } = {}) {
-  const leads = new Map<string, Lead>();
-  const quarantine: Array<{ profile: LeadProfile; reasons: string[] }> = [];
-  const published: PublishedEvent[] = [];
-  const deps: CaptureDependencies = {
-    config: unit,
-    clock: { now: () => now },
-    leads: {
-      create: async (lead) => {
-        if (leads.has(lead.leadId)) return 'exists';
-        leads.set(lead.leadId, structuredClone(lead));
-        return 'created';
-      },
-      recordResubmission: async (leadId, _profile, entry, engagement) => {
-        const lead = leads.get(leadId);
-        if (!lead) throw new Error('no lead');
-        lead.timeline.push(entry);
-        lead.engagements.push(engagement);
-        lead.submissionCount += 1;
-        if (options.lifecycleStarted) lead.lifecycleStartedAt = now.toISOString();
-        return structuredClone(lead);
-      },
-      quarantine: async (params) => {
-        quarantine.push(params);
-        return '0b7c6f0e-9d55-4a0e-8a57-3c1b2f9e6d21';
-      },
-    },
-    events: {
-      publish: async (events) => {
-        published.push(...events);
-      },
-    },
-  };
-  return { deps, leads, quarantine, published };
-}
-
-describe('captureLead', () => {
-  const profile: LeadProfile = {
-    email: 'jane@acme.example',
-    firstName: 'Jane',
-    phone: '+49 30 1',
-    country: 'DE',
-    intent: 'demo',
-  };
-
-  it('creates a new lead and publishes LeadCaptured without personal data', async () => {
-    const { deps, leads, published } = fakes();
-    const result = await captureLead(deps, { profile, spamSignals: {} });
-    const leadId = leadIdFor('demo', 'jane@acme.example');
-    expect(result).toEqual({ outcome: 'created', leadId, stage: 'captured' });
-    expect(leads.get(leadId)?.profile).toEqual(profile);
-    expect(published).toEqual([
-      {
-        name: 'LeadCaptured',
-        leadId,
-        eventId: `${leadId}:captured`,
-        data: { intent: 'demo', formId: undefined, country: 'DE', utm: undefined, resubmission: false },
-      },
-    ]);
-    expect(JSON.stringify(published)).not.toMatch(/jane|\+49/i);
-  });
-
-  it('records a second submission on the same lead and re-publishes only while the lifecycle has not started', async () => {
-    const notStarted = fakes();
-    await captureLead(notStarted.deps, { profile, spamSignals: {} });
-    const again = await captureLead(notStarted.deps, { profile, spamSignals: {} });
-    expect(again).toMatchObject({ outcome: 'updated', leadId: leadIdFor('demo', 'jane@acme.example') });
-    expect(notStarted.published.map((e) => e.data)).toEqual([
-      expect.objectContaining({ resubmission: false }),
-      expect.objectContaining({ resubmission: true }),
-    ]);
-    // Same event id: the lifecycle start is idempotent on it.
-    expect(new Set(notStarted.published.map((e) => e.eventId)).size).toBe(1);
-
-    const started = fakes({ lifecycleStarted: true });
-    await captureLead(started.deps, { profile, spamSignals: {} });
-    await captureLead(started.deps, { profile, spamSignals: {} });
-    expect(started.published).toHaveLength(1);
-    expect(started.leads.get(leadIdFor('demo', 'jane@acme.example'))?.submissionCount).toBe(2);
-  });
-
-  it('quarantines spam: nothing created or published, and an answer shaped like a real lead id', async () => {
-    const { deps, leads, quarantine, published } = fakes();
-    const result = await captureLead(deps, { profile, spamSignals: { honeypotValue: 'x' } });
-    expect(result).toMatchObject({ outcome: 'quarantined', reasons: ['honeypot-filled'] });
-    expect(result.leadId).toMatch(/^ld_[A-Za-z0-9_-]{24}$/);
-    expect(result.leadId).not.toMatch(/^ld_[0-9a-f]{24}$/);
-    expect(result.leadId).not.toBe(leadIdFor('demo', 'jane@acme.example'));
-    expect(leads.size).toBe(0);
-    expect(published).toEqual([]);
-    expect(quarantine).toEqual([expect.objectContaining({ profile, reasons: ['honeypot-filled'] })]);
   });
 });

@@ -123,13 +123,18 @@ describe('RecordFailure', () => {
       summary: `Lifecycle step failed in stage assigned: ${message}`,
     });
     expect(ports.events.published.map((e) => [e.name, e.eventId, e.data])).toEqual([
-      ['LifecycleFailed', `${HOT_ID}:failed:${stored.version}`, { stage: 'assigned', error: message }],
+      // Keyed by the stage and the execution that failed, so a retry repeats neither.
+      [
+        'LifecycleFailed',
+        `${HOT_ID}:failed:assigned:${stored.createdAt}`,
+        { stage: 'assigned', error: message },
+      ],
     ]);
     expect(ports.mailer.sent.map((m) => [m.to, m.subject])).toEqual([
       [[OPS], `Leadflow could not process lead ${HOT_ID}`],
     ]);
     expect(ports.mailer.sent[0]?.text).toContain(`A lifecycle step failed after retries: ${message}.`);
-    expect(ports.leads.markersOf(HOT_ID)).toEqual([`failure-${stored.version}`]);
+    expect(ports.alerts.markersOf(HOT_ID)).toEqual([`failure-assigned:${stored.createdAt}`]);
   });
 
   it('names an error without a name or cause plainly, and cuts a long cause at 500 characters', async () => {
@@ -156,19 +161,14 @@ describe('RecordFailure', () => {
     expect(ports.mailer.sent).toEqual([]);
   });
 
-  // BUG (closing.ts `recordFailure`): the module says every end frees the rep's capacity, but a failed
-  // lead keeps counting against its rep forever (stage 'failed' is never released, nor resumed).
-  it.fails('frees the rep of a lead that failed while held', async () => {
+  it('frees the rep of a lead that failed while held', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await heldBy(ports, 'touched');
     await runStep(ports, 'RecordFailure', HOT_ID, { error: { Error: 'X' } });
     expect(ports.routing.leadsOf('anna')).toEqual([]);
   });
 
-  // BUG (closing.ts `recordFailure`): marker and event id use lead.version, which the step's own
-  // transition changes, so a retried RecordFailure (its Retry covers States.ALL) mails ops again,
-  // publishes a second LifecycleFailed and overwrites failure.stage with 'failed'.
-  it.fails('a retried RecordFailure keeps the stage the lead failed in and mails ops once', async () => {
+  it('a retried RecordFailure keeps the stage the lead failed in and mails ops once', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await heldBy(ports, 'touched');
     await runStep(ports, 'RecordFailure', HOT_ID, { error: { Error: 'X' } });

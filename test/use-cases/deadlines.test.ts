@@ -61,7 +61,7 @@ describe('DecisionOverdue', () => {
     expect(ports.mailer.sent.slice(1).map((m) => [m.to, m.subject])).toEqual([
       [[ANNA, MARA, SALES_LEAD], `Accept or reject ${EVA}: decision overdue`],
     ]);
-    expect(ports.leads.markersOf(HOT_ID)).toEqual(['assigned-1', `decision-overdue-${MONDAY_13}`]);
+    expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1', `decision-overdue-${MONDAY_13}`]);
     expect(ports.events.names()).toEqual(['LeadAssigned']);
 
     // Retried: the new window is not due, so nothing more happens.
@@ -72,7 +72,7 @@ describe('DecisionOverdue', () => {
     // The next window passes too: a second alert, keyed by that deadline.
     ports.clock.set(TUESDAY_13);
     expect(await overdue(ports)).toEqual({ decision: 'wait', timeoutSeconds: 86_400 });
-    expect(ports.leads.markersOf(HOT_ID)).toContain(`decision-overdue-${TUESDAY_13}`);
+    expect(ports.alerts.markersOf(HOT_ID)).toContain(`decision-overdue-${TUESDAY_13}`);
     expect(ports.mailer.sent).toHaveLength(3);
   });
 
@@ -92,7 +92,7 @@ describe('DecisionOverdue', () => {
     const lead = await reload(ports, HOT_ID);
     expect(lead.timeline.at(-1)?.summary).toBe('Accept/reject overdue since n/a; manager alerted');
     expect(lead.sla?.acceptanceDueAt).toBe(TUESDAY_13);
-    expect(ports.leads.markersOf(HOT_ID)).toContain(`decision-overdue-${MONDAY_13}`);
+    expect(ports.alerts.markersOf(HOT_ID)).toContain(`decision-overdue-${MONDAY_13}`);
   });
 
   it('leaves the marker unset when the mail fails', async () => {
@@ -100,12 +100,10 @@ describe('DecisionOverdue', () => {
     await leadIn(ports, 'touched', { 'sla.acceptanceDueAt': MONDAY_13 });
     vi.spyOn(ports.mailer, 'send').mockRejectedValueOnce(new Error('SES down'));
     await expect(overdue(ports)).rejects.toThrow('SES down');
-    expect(ports.leads.markersOf(HOT_ID)).toEqual(['assigned-1']);
+    expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1']);
   });
 
-  // BUG (step-context.ts `record` + deadlines.ts `overdue`): the next window is stored before the mail
-  // is sent, so the retry after a failed mail finds the deadline not due and never sends the alert.
-  it.fails('the retry after a failed mail sends the overdue alert', async () => {
+  it('the retry after a failed mail sends the overdue alert', async () => {
     const ports = inMemoryPorts({ now: MONDAY_13 });
     await leadIn(ports, 'touched', { 'sla.acceptanceDueAt': MONDAY_13 });
     vi.spyOn(ports.mailer, 'send').mockRejectedValueOnce(new Error('SES down'));
@@ -146,7 +144,7 @@ describe('OutcomeOverdue', () => {
     expect(ports.mailer.sent.slice(1).map((m) => [m.to, m.subject])).toEqual([
       [[ANNA, MARA, SALES_LEAD], `Outcome overdue for ${EVA}: record won or lost`],
     ]);
-    expect(ports.leads.markersOf(HOT_ID)).toEqual(['assigned-1', `outcome-overdue-${MONDAY_13}`]);
+    expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1', `outcome-overdue-${MONDAY_13}`]);
 
     expect(await runStep(ports, 'OutcomeOverdue', HOT_ID, { previous })).toEqual({
       decision: 'wait',
@@ -161,7 +159,7 @@ describe('OutcomeOverdue', () => {
     await outcomeOverdue(new StepContext(ports, HOT_ID), { previous });
     const lead = await reload(ports, HOT_ID);
     expect(lead.timeline.at(-1)?.summary).toBe('Outcome overdue since n/a; manager alerted');
-    expect(ports.leads.markersOf(HOT_ID)).toContain(`outcome-overdue-${MONDAY_13}`);
+    expect(ports.alerts.markersOf(HOT_ID)).toContain(`outcome-overdue-${MONDAY_13}`);
   });
 });
 

@@ -5,9 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryLeadRepository } from '../../functions/adapters/in-memory/lead-repository.ts';
 import { MAX_WAIT_SECONDS } from '../../functions/domain/wait-limits.ts';
-import { completeWait, registerWait } from '../../functions/use-cases/lifecycle/wait-handshake.ts';
+import {
+  completeWait,
+  registerWait,
+  type WaitCompletion,
+  withCappedWait,
+} from '../../functions/use-cases/lifecycle/wait-handshake.ts';
 import type { WaitResult } from '../../functions/use-cases/ports.ts';
-import { inMemoryPorts, storedLead } from '../support/in-memory-ports.ts';
+import { type InMemoryPorts, inMemoryPorts, storedLead } from '../support/in-memory-ports.ts';
 import { HOT, HOT_ID, MONDAY_10, reload } from './fixtures.ts';
 
 const NOW = MONDAY_10;
@@ -16,6 +21,12 @@ const touched = {
   result: { decision: 'touched' as const, timeoutSeconds: 3600 },
 };
 const accepted = { kind: 'decision' as const, result: { decision: 'accepted' as const, timeoutSeconds: 60 } };
+
+/** The activity side as record-activity runs it: leave the result, then complete a stored wait. */
+async function activityLeaves(ports: InMemoryPorts, leadId: string, { kind, result }: WaitCompletion) {
+  const wait = await ports.leads.setPending(leadId, kind, withCappedWait(result));
+  return completeWait(ports, leadId, kind, wait);
+}
 
 /** A repository where the other side always wins the claim (or wins it but took the result). */
 class LosingClaims extends InMemoryLeadRepository {
@@ -47,13 +58,13 @@ describe('registerWait', () => {
       registeredAt: NOW,
     });
     // The stored token is what activity completes.
-    expect(await completeWait(ports, HOT_ID, touched)).toBe('completed');
+    expect(await activityLeaves(ports, HOT_ID, touched)).toBe('completed');
     expect(ports.callbacks.completed).toEqual([{ token: 't1', output: touched.result }]);
   });
 
   it('completes the wait at once with a touch logged before it began, moving assigned to touched', async () => {
     const ports = await setUp();
-    expect(await completeWait(ports, HOT_ID, touched)).toBe('pending');
+    expect(await activityLeaves(ports, HOT_ID, touched)).toBe('pending');
     const before = await reload(ports, HOT_ID);
     ports.clock.set('2026-03-23T09:05:00.000Z');
     expect(await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't1' })).toEqual({
@@ -74,12 +85,12 @@ describe('registerWait', () => {
 
   it('does not move the stage when the lead is already touched or for another kind of wait', async () => {
     const ports = await setUp('touched');
-    await completeWait(ports, HOT_ID, touched);
+    await activityLeaves(ports, HOT_ID, touched);
     await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't1' });
     expect((await reload(ports, HOT_ID)).version).toBe(1);
 
     const other = await setUp('assigned');
-    await completeWait(other, HOT_ID, accepted);
+    await activityLeaves(other, HOT_ID, accepted);
     expect(await registerWait(other, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' })).toEqual({
       registered: 'decision',
       completedAtOnce: true,
@@ -93,7 +104,7 @@ describe('registerWait', () => {
       const ports = inMemoryPorts({ now: NOW });
       ports.leads = new LosingClaims(claim);
       await storedLead(ports, HOT, { stage: 'assigned' });
-      await completeWait(ports, HOT_ID, touched);
+      await activityLeaves(ports, HOT_ID, touched);
       expect(await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't1' })).toEqual({
         registered: 'first-touch',
         completedAtOnce: false,
@@ -104,10 +115,10 @@ describe('registerWait', () => {
   });
 });
 
-describe('completeWait', () => {
+describe('completeWait (the activity side)', () => {
   it('leaves the result pending when no wait is in progress', async () => {
     const ports = await setUp();
-    expect(await completeWait(ports, HOT_ID, accepted)).toBe('pending');
+    expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('pending');
     expect(ports.callbacks.completed).toEqual([]);
   });
 
@@ -118,12 +129,12 @@ describe('completeWait', () => {
       kind: 'decision' as const,
       result: { decision: 'accepted' as const, timeoutSeconds: 40 * 86_400 },
     };
-    expect(await completeWait(ports, HOT_ID, long)).toBe('completed');
+    expect(await activityLeaves(ports, HOT_ID, long)).toBe('completed');
     expect(ports.callbacks.completed).toEqual([
       { token: 'd1', output: { decision: 'accepted', timeoutSeconds: MAX_WAIT_SECONDS } },
     ]);
     // The token was claimed: the same activity again only leaves a result.
-    expect(await completeWait(ports, HOT_ID, long)).toBe('pending');
+    expect(await activityLeaves(ports, HOT_ID, long)).toBe('pending');
     expect(ports.callbacks.completed).toHaveLength(1);
   });
 
@@ -134,7 +145,7 @@ describe('completeWait', () => {
       kind: 'decision' as const,
       result: { decision: 'rejected' as const, reason: 'no budget' },
     };
-    expect(await completeWait(ports, HOT_ID, rejected)).toBe('completed');
+    expect(await activityLeaves(ports, HOT_ID, rejected)).toBe('completed');
     expect(ports.callbacks.completed).toEqual([
       { token: 'd1', output: { decision: 'rejected', reason: 'no budget' } },
     ]);
@@ -144,7 +155,7 @@ describe('completeWait', () => {
     const ports = await setUp();
     await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' });
     ports.callbacks.markStale('d1'); // that wait timed out meanwhile
-    expect(await completeWait(ports, HOT_ID, accepted)).toBe('pending');
+    expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('pending');
     expect(ports.callbacks.completed).toEqual([]);
     expect(await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd2' })).toEqual({
       registered: 'decision',
@@ -162,7 +173,7 @@ describe('completeWait', () => {
       state: 'AwaitDecision',
       registeredAt: NOW,
     });
-    expect(await completeWait(ports, HOT_ID, accepted)).toBe('pending');
+    expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('pending');
     expect(ports.callbacks.completed).toEqual([]);
   });
 
@@ -176,7 +187,7 @@ describe('completeWait', () => {
       state: 'AwaitDecision',
       registeredAt: NOW,
     });
-    expect(await completeWait(ports, HOT_ID, accepted)).toBe('completed');
+    expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('completed');
     expect(ports.callbacks.completed).toEqual([{ token: 'd1', output: earlier }]);
   });
 
@@ -188,7 +199,7 @@ describe('completeWait', () => {
     await storedLead(ports, HOT, { stage: 'touched' });
     await leads.registerWait(HOT_ID, 'decision', { token: 'd1', state: 'AwaitDecision', registeredAt: NOW });
     ports.callbacks.markStale('d1');
-    expect(await completeWait(ports, HOT_ID, accepted)).toBe('pending');
+    expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('pending');
     const { pending } = await leads.registerWait(HOT_ID, 'decision', {
       token: 'd2',
       state: 'AwaitDecision',

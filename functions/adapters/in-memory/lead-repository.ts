@@ -1,19 +1,23 @@
 /**
  * The lead repository in memory, with the DynamoDB adapter's semantics: single-item atomic
- * changes, the same conditions (a change to a missing lead, a stage guard, a marker or a
- * stale token refused), dotted paths that need their parent map, and the stage index.
- * Held to the same contract tests as the DynamoDB adapter (test/adapters/lead-repository.*).
- * For the simulator and fast unit tests; `npm start` keeps the real stand-ins.
+ * changes, the same conditions (a change to a missing lead, a stage guard, a stale version or
+ * token refused), dotted paths that need their parent map, the stage index, and the timeline
+ * kept short on the lead with older entries archived. Held to the same contract tests as the
+ * DynamoDB adapter (test/adapters/lead-repository-contract.test.ts). For the simulator and
+ * fast unit tests; `npm start` keeps the real stand-ins.
  */
 import { randomUUID } from 'node:crypto';
-import type { EngagementRecord, Lead, LeadProfile, Stage, TimelineEntry } from '../../domain/lead.ts';
+import type { Lead, Stage, TimelineEntry } from '../../domain/lead.ts';
+import { applyLeadChange, type LeadChange } from '../../domain/lead-change.ts';
 import type {
-  LeadChange,
+  ActivityWrite,
   LeadRepository,
   QuarantineRequest,
+  Resubmission,
   StoredWait,
   WaitResult,
 } from '../../use-cases/ports.ts';
+import { batchToArchive, mergeTimeline } from '../timeline-archive.ts';
 
 /** What DynamoDB calls a failed condition, so callers handle both adapters alike. */
 export class ConditionalCheckFailed extends Error {
@@ -24,36 +28,30 @@ interface StoredLead {
   lead: Lead;
   waits: Record<string, StoredWait>;
   pending: Record<string, WaitResult>;
-  markers: Record<string, string>;
+  archived: TimelineEntry[][];
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
-  const segments = dotted.split('.');
-  const last = segments.pop() as string;
-  let node = target;
-  for (const segment of segments) {
-    const next = node[segment];
-    // DynamoDB: "The document path provided in the update expression is invalid for update".
-    if (next === null || typeof next !== 'object')
-      throw Object.assign(new Error(`The document path ${dotted} is invalid for update`), {
-        name: 'ValidationException',
-      });
-    node = next as Record<string, unknown>;
-  }
-  if (value === undefined) delete node[last];
-  else node[last] = copy(value);
-}
-
 export class InMemoryLeadRepository implements LeadRepository {
   private readonly items = new Map<string, StoredLead>();
-  private readonly quarantined = new Map<string, Record<string, unknown>>();
+  readonly quarantined = new Map<string, QuarantineRequest>();
 
   private existing(leadId: string): StoredLead {
     const item = this.items.get(leadId);
     if (!item) throw new ConditionalCheckFailed(`Lead ${leadId} does not exist`);
     return item;
+  }
+
+  /** Stores the lead after a change, moving the oldest timeline entries to the archive when needed. */
+  private store(item: StoredLead, lead: Lead): Lead {
+    const batch = batchToArchive(lead.timeline);
+    if (batch) {
+      item.archived.push(copy(batch));
+      lead.timeline = lead.timeline.slice(batch.length);
+    }
+    item.lead = lead;
+    return copy(lead);
   }
 
   async get(leadId: string): Promise<Lead | undefined> {
@@ -63,56 +61,69 @@ export class InMemoryLeadRepository implements LeadRepository {
 
   async create(lead: Lead): Promise<'created' | 'exists'> {
     if (this.items.has(lead.leadId)) return 'exists';
-    this.items.set(lead.leadId, { lead: copy({ sla: {}, ...lead }), waits: {}, pending: {}, markers: {} });
+    this.items.set(lead.leadId, { lead: copy({ sla: {}, ...lead }), waits: {}, pending: {}, archived: [] });
     return 'created';
   }
 
-  async recordResubmission(
-    leadId: string,
-    profile: LeadProfile,
-    entry: TimelineEntry,
-    engagement: EngagementRecord,
-  ): Promise<Lead> {
-    const { lead } = this.existing(leadId);
-    lead.timeline = [...(lead.timeline ?? []), copy(entry)];
-    lead.engagements = [...(lead.engagements ?? []), copy(engagement)];
-    lead.updatedAt = entry.at;
-    for (const [field, value] of Object.entries(profile)) {
-      if (field === 'email' || value === undefined) continue;
+  async recordResubmission(leadId: string, r: Resubmission): Promise<{ lead: Lead; scored: boolean }> {
+    const item = this.existing(leadId);
+    const lead = copy(item.lead);
+    const lastScored = lead.lastScoredSubmissionAt;
+    const scored = lastScored === undefined || lastScored < r.scoreIfLastScoredBefore;
+    const at = r.now.toISOString();
+    if (scored) {
+      lead.timeline = [...lead.timeline, copy(r.entry)];
+      lead.engagements = [...(lead.engagements ?? []), copy(r.engagement)];
+      lead.lastScoredSubmissionAt = at;
       const fields = lead.profile as unknown as Record<string, unknown>;
-      if (fields[field] === undefined) fields[field] = copy(value);
+      for (const [field, value] of Object.entries(r.profile))
+        if (field !== 'email' && value !== undefined && fields[field] === undefined)
+          fields[field] = copy(value);
     }
+    lead.lastSubmittedAt = at;
+    lead.updatedAt = at;
     lead.submissionCount = (lead.submissionCount ?? 0) + 1;
     lead.version = (lead.version ?? 0) + 1;
-    return copy(lead);
+    return { lead: this.store(item, lead), scored };
+  }
+
+  async claimAnnouncement(leadId: string, now: Date, notAnnouncedSince: Date): Promise<boolean> {
+    const item = this.existing(leadId);
+    const last = item.lead.announcedAt;
+    if (item.lead.lifecycleStartedAt || (last !== undefined && last >= notAnnouncedSince.toISOString()))
+      return false;
+    item.lead.announcedAt = now.toISOString();
+    return true;
   }
 
   async transition(leadId: string, change: LeadChange, now: Date): Promise<Lead> {
     const item = this.existing(leadId);
     if (change.onlyFromStages && !change.onlyFromStages.includes(item.lead.stage))
       throw new ConditionalCheckFailed(`Lead ${leadId} is in stage ${item.lead.stage}`);
-    // Validate every path before writing any: the change is all or nothing.
-    const next = copy(item.lead) as unknown as Record<string, unknown>;
-    for (const [field, value] of Object.entries(change.set ?? {})) setPath(next, field, value);
-    const lead = next as unknown as Lead;
-    lead.updatedAt = now.toISOString();
-    if (change.stage) lead.stage = change.stage;
-    if (change.timeline?.length) lead.timeline = [...lead.timeline, ...copy(change.timeline)];
-    lead.version = (lead.version ?? 0) + 1;
-    item.lead = lead;
-    return copy(lead);
+    return this.store(item, applyLeadChange(item.lead, change, now));
   }
 
-  async markOnce(leadId: string, marker: string, at: Date): Promise<boolean> {
-    const item = this.items.get(leadId);
-    if (!item || marker in item.markers) return false;
-    item.markers[marker] = at.toISOString();
-    return true;
+  async applyActivity(
+    leadId: string,
+    change: LeadChange,
+    write: ActivityWrite,
+    now: Date,
+  ): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | 'conflict'> {
+    const item = this.existing(leadId);
+    if (item.lead.version !== write.expectedVersion) return 'conflict';
+    const after = applyLeadChange(item.lead, change, now);
+    for (const [kind, result] of Object.entries(write.pending ?? {})) item.pending[kind] = copy(result);
+    return { lead: this.store(item, after), waits: copy(item.waits) };
   }
 
-  async unmark(leadId: string, marker: string): Promise<void> {
+  async timeline(leadId: string): Promise<TimelineEntry[]> {
     const item = this.items.get(leadId);
-    if (item) delete item.markers[marker];
+    return item ? copy(mergeTimeline(item.archived, item.lead.timeline)) : [];
+  }
+
+  async waits(leadId: string) {
+    const item = this.items.get(leadId);
+    return { waits: copy(item?.waits ?? {}), pending: copy(item?.pending ?? {}) };
   }
 
   async registerWait(
@@ -144,9 +155,9 @@ export class InMemoryLeadRepository implements LeadRepository {
     return { claimed: true, pending };
   }
 
-  async quarantine(params: QuarantineRequest): Promise<string> {
+  async quarantine(request: QuarantineRequest): Promise<string> {
     const id = randomUUID();
-    this.quarantined.set(id, copy({ ...params, now: params.now.toISOString() }));
+    this.quarantined.set(id, copy(request));
     return id;
   }
 
@@ -156,10 +167,5 @@ export class InMemoryLeadRepository implements LeadRepository {
       .filter((l) => l.stage === stage)
       .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.leadId.localeCompare(b.leadId));
     for (const lead of leads) yield lead.leadId;
-  }
-
-  /** Test and simulator view: the markers recorded on a lead (alerts sent). */
-  markersOf(leadId: string): string[] {
-    return Object.keys(this.items.get(leadId)?.markers ?? {});
   }
 }

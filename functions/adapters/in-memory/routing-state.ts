@@ -3,16 +3,18 @@
  * from the value a hand-off read, and each rep's load as a set of lead ids (idempotent take and
  * give back). Held to the same contract tests as the DynamoDB adapter.
  */
-import type { RoutingState } from '../../use-cases/ports.ts';
+import type { RoutingSnapshot, RoutingState } from '../../use-cases/ports.ts';
 
 export class InMemoryRoutingState implements RoutingState {
   private readonly cursors = new Map<string, number>();
   private readonly loads = new Map<string, Set<string>>();
 
-  async snapshot(teamId: string, repIds: string[]) {
+  async snapshot(teamId: string, repIds: string[], leadId?: string): Promise<RoutingSnapshot> {
+    const heldBy = leadId ? repIds.find((id) => this.loads.get(id)?.has(leadId)) : undefined;
     return {
       cursor: this.cursors.get(teamId) ?? 0,
       openLeadsByRep: Object.fromEntries(repIds.map((id) => [id, this.loads.get(id)?.size ?? 0])),
+      ...(heldBy ? { heldBy } : {}),
     };
   }
 

@@ -42,21 +42,42 @@ export const recordOutcome: Step<'Outcome'> = async (ctx, { previous }) => {
   return { decision: 'done' };
 };
 
-/** The lead is parked as failed, ops are told, and the execution ends (LifecycleFailed). */
+/**
+ * The lead is parked as failed, ops are told, and the execution ends (LifecycleFailed). Ops
+ * hear of it first, through the alert outbox and the bus, which do not depend on the lead item:
+ * if the lead cannot be updated (the very thing that may have failed), the alert has gone out
+ * and the step still ends the execution. A retry repeats nothing: the failure is keyed by the
+ * execution that failed, and a lead already parked keeps the stage it failed in.
+ */
 export const recordFailure: Step<'RecordFailure'> = async (ctx, { error }) => {
   const lead = await ctx.ports.leads.get(ctx.leadId);
-  const message = `${error.Error ?? 'Error'}: ${(error.Cause ?? '').slice(0, 500)}`;
   if (!lead) return { decision: 'failed' };
-  await ctx.record(lead, {
-    change: {
-      stage: 'failed',
-      set: { failure: { at: ctx.now.toISOString(), error: message, stage: lead.stage } },
-      timeline: [ctx.entry('failed', `Lifecycle step failed in stage ${lead.stage}: ${message}`)],
-    },
-    events: [ctx.event('LifecycleFailed', `failed:${lead.version}`, { stage: lead.stage, error: message })],
-    alerts: [
-      { marker: `failure-${lead.version}`, facts: { kind: 'failure', audiences: ['ops'], error: message } },
-    ],
+  const message = `${error.Error ?? 'Error'}: ${(error.Cause ?? '').slice(0, 500)}`;
+  const failedIn = lead.stage === 'failed' && lead.failure ? lead.failure.stage : lead.stage;
+  const key = `${failedIn}:${lead.executionStartedAt ?? lead.createdAt}`;
+  await ctx.notifyOnce(lead, {
+    marker: `failure-${key}`,
+    facts: { kind: 'failure', audiences: ['ops'], error: message },
   });
+  await ctx.ports.events.publish(
+    [ctx.event('LifecycleFailed', `failed:${key}`, { stage: failedIn, error: message })],
+    ctx.now,
+  );
+  if (lead.stage === 'failed') return { decision: 'failed' };
+  try {
+    await releaseRep(ctx, lead);
+    await ctx.ports.leads.transition(
+      lead.leadId,
+      {
+        stage: 'failed',
+        set: { failure: { at: ctx.now.toISOString(), error: message, stage: failedIn } },
+        timeline: [ctx.entry('failed', `Lifecycle step failed in stage ${failedIn}: ${message}`)],
+      },
+      ctx.now,
+    );
+  } catch {
+    // Ops already have the alert: a lead that cannot be marked failed must not keep the
+    // execution alive (the redrive command finds it in its stage).
+  }
   return { decision: 'failed' };
 };

@@ -18,24 +18,36 @@ export function executionTooOld(lead: Lead | undefined, now: Date): boolean {
   return now.getTime() - Date.parse(lead.executionStartedAt) > CONTINUE_AS_NEW_AFTER_DAYS * 86_400_000;
 }
 
-/** Hands the lead to a fresh execution that resumes at its stage; this one then ends. */
+/** The execution that continues `current`: `<leadId>` → `<leadId>-g2` → `<leadId>-g3` … */
+export function nextExecutionName(current: string): { name: string; generation: number } {
+  const match = /^(.*)-g(\d+)$/.exec(current);
+  const generation = match ? Number(match[2]) + 1 : 2;
+  return { name: `${match ? match[1] : current}-g${generation}`, generation };
+}
+
+/**
+ * Hands the lead to a fresh execution that resumes at its stage; this one then ends. The new
+ * name follows from this execution's own, so a retried step starts the same one again, which
+ * Step Functions treats as a no-op, never a second execution.
+ */
 export const continueAsNew: Step<'ContinueAsNew'> = async (ctx) => {
   const lead = await ctx.lead();
-  const generation = (lead.lifecycleGeneration ?? 1) + 1;
-  const name = `${lead.leadId}-g${generation}`;
+  const { name, generation } = nextExecutionName(ctx.execution ?? lead.leadId);
+  await ctx.ports.executions.start(name, { leadId: lead.leadId, resumeAt: lead.stage });
   await ctx.record(lead, {
     change: {
       set: { lifecycleGeneration: generation },
       timeline: [ctx.entry('continued', `Lifecycle continues in execution ${name}`)],
     },
   });
-  await ctx.ports.executions.start(name, { leadId: lead.leadId, resumeAt: lead.stage });
   return { decision: 'continued', execution: name };
 };
 
 /** Where a resumed execution enters: the stage the lead is in, with the wait it still owes. */
 export const resume: Step<'Resume'> = async (ctx) => {
   const { now } = ctx;
+  // Alerts recorded but never sent (the runtime stopped between the two) go out now.
+  await ctx.sendPendingAlerts();
   const lead = await ctx.ports.leads.transition(
     ctx.leadId,
     { set: { executionStartedAt: now.toISOString() } },

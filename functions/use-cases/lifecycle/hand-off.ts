@@ -3,7 +3,7 @@
  * the first-touch SLA clock, and tell the rep (and, on a reassignment, the manager).
  */
 import type { Lead, Owner } from '../../domain/lead.ts';
-import { routeLead, type SkippedRep, selectTeam } from '../../domain/routing.ts';
+import { repOwner, routeLead, type SkippedRep, selectTeam } from '../../domain/routing.ts';
 import { firstTouchPlan, nextFirstTouchStep } from '../../domain/sla-policy.ts';
 import { ownerRef } from '../../domain/timeline.ts';
 import type { Step } from './step.ts';
@@ -37,7 +37,8 @@ export const handOff: Step<'HandOff'> = async (ctx, { previous }) => {
       facts: { kind: 'assigned', audiences: ['rep'] },
     });
     const plan = nextFirstTouchStep(sla.ladder, ctx.now, ctx.config.sla, ctx.calendarFor(lead.owner));
-    return { decision: 'assigned', timeoutSeconds: 'timeoutSeconds' in plan ? plan.timeoutSeconds : 1 };
+    // A rung already due is caught up by a wait that times out at once, never skipped.
+    return { decision: 'assigned', timeoutSeconds: plan.decision === 'wait' ? plan.timeoutSeconds : 1 };
   }
   const previousOwner = reassign ? lead.owner : undefined;
   const handoffs = (sla.handoffs ?? 0) + 1;
@@ -125,11 +126,14 @@ function fallbackAssignment(ctx: StepContext): Assignment {
 
 async function assignOwner(ctx: StepContext, lead: Lead, excludeRepIds: string[]): Promise<Assignment> {
   const routing = ctx.config.routing;
-  const { team } = selectTeam(lead.profile, routing);
+  const { team, ruleId } = selectTeam(lead.profile, routing);
   const repIds = team.members.map((m) => m.id);
   for (let attempt = 0; attempt < MAX_ROUTING_ATTEMPTS; attempt++) {
     if (attempt > 0) await contentionPause(attempt);
-    const snapshot = await ctx.ports.routing.snapshot(team.id, repIds);
+    const snapshot = await ctx.ports.routing.snapshot(team.id, repIds, lead.leadId);
+    // A retried hand-off whose first attempt already reserved a rep keeps that rep.
+    const holder = team.members.find((m) => m.id === snapshot.heldBy && !excludeRepIds.includes(m.id));
+    if (holder) return { owner: repOwner(holder, team), teamId: team.id, ruleId, skipped: [] };
     const decision = routeLead(
       {
         profile: lead.profile,

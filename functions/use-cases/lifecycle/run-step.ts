@@ -48,8 +48,9 @@ export async function runStep<S extends TaskStateName>(
   state: S,
   leadId: string,
   input: StepInput<S>,
+  options: { execution?: string } = {},
 ): Promise<Outcome<S>> {
-  const ctx = new StepContext(ports, leadId);
+  const ctx = new StepContext(ports, leadId, options.execution);
   const step = STEPS[state] as Step<S>;
   const outcome = await step(ctx, input);
   // The types already forbid this; the check keeps a cast or a stale bundle from reaching a Choice.

@@ -1,10 +1,14 @@
 /**
  * What every lifecycle step works with: the ports, one instant (`now`) for the whole step,
- * the lead (loaded once), and one way to record a transition: the change, then its events,
- * then its alerts, each alert sent once per marker across retries and restarts.
+ * the lead (loaded once), and one way to record a transition: its alerts, then its events,
+ * then the change. The change comes last because it is what tells a retried step that the work
+ * is done: if a mail or the bus fails, nothing is recorded and the retry does it all again;
+ * alerts go out once per marker (the outbox) and events carry stable ids, so doing it again
+ * repeats nothing. Alerts are composed from the lead as the change will leave it.
  */
 import type { BusinessCalendar } from '../../../config/schema.ts';
 import type { Lead, Owner } from '../../domain/lead.ts';
+import { applyLeadChange } from '../../domain/lead-change.ts';
 import { composeNotification, type NotificationFacts } from '../../domain/notifications.ts';
 import { calendarForOwner } from '../../domain/owner-calendar.ts';
 import { timelineEntry } from '../../domain/timeline.ts';
@@ -34,6 +38,8 @@ export class StepContext {
   constructor(
     readonly ports: LifecyclePorts,
     readonly leadId: string,
+    /** The name of the execution running this step, when the workflow passes it. */
+    readonly execution?: string,
   ) {
     this.now = ports.clock.now();
   }
@@ -74,27 +80,32 @@ export class StepContext {
     return { name, leadId: this.leadId, eventId: `${this.leadId}:${idSuffix}`, data };
   }
 
-  /** Applies a transition: change, then events, then alerts. Returns the lead after the change. */
+  /** Records a transition: alerts, then events, then the change. Returns the lead after it. */
   async record(lead: Lead, effects: Effects): Promise<Lead> {
-    const after = effects.change
-      ? await this.ports.leads.transition(lead.leadId, effects.change, this.now)
-      : lead;
-    if (effects.events?.length) await this.ports.events.publish(effects.events, this.now);
+    const after = effects.change ? applyLeadChange(lead, effects.change, this.now) : lead;
     for (const alert of effects.alerts ?? []) await this.notifyOnce(after, alert);
-    return after;
+    if (effects.events?.length) await this.ports.events.publish(effects.events, this.now);
+    return effects.change ? this.ports.leads.transition(lead.leadId, effects.change, this.now) : lead;
   }
 
-  /** Sends an alert once per marker, even when the step is retried or the runtime restarts. */
+  /**
+   * Sends an alert once per marker, even when the step is retried or the runtime restarts: the
+   * intent (with the message) is recorded first and marked sent after the mail went out.
+   */
   async notifyOnce(lead: Lead, alert: Alert): Promise<void> {
-    const message = composeNotification(lead, { ...alert.facts, now: this.now }, this.config);
-    if (message.to.length === 0) return;
-    if (!(await this.ports.leads.markOnce(lead.leadId, alert.marker, this.now))) return;
-    try {
+    const composed = composeNotification(lead, { ...alert.facts, now: this.now }, this.config);
+    if (composed.to.length === 0) return;
+    const { status, message } = await this.ports.alerts.record(lead.leadId, alert.marker, composed, this.now);
+    if (status === 'sent') return;
+    await this.ports.mailer.send(message);
+    await this.ports.alerts.markSent(lead.leadId, alert.marker, this.now);
+  }
+
+  /** Sends the lead's alerts that were recorded but never marked sent (a crash between the two). */
+  async sendPendingAlerts(): Promise<void> {
+    for (const { marker, message } of await this.ports.alerts.pending(this.leadId)) {
       await this.ports.mailer.send(message);
-    } catch (error) {
-      // Let the retry send it: an alert nobody received must not count as sent.
-      await this.ports.leads.unmark(lead.leadId, alert.marker);
-      throw error;
+      await this.ports.alerts.markSent(this.leadId, marker, this.now);
     }
   }
 }

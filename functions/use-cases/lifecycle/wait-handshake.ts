@@ -16,7 +16,7 @@ import {
   waitKind,
 } from '../../../workflows/lifecycle-contract.ts';
 import { capWait } from '../../domain/wait-limits.ts';
-import type { LifecyclePorts, WaitResult } from '../ports.ts';
+import type { LifecyclePorts, StoredWait, WaitResult } from '../ports.ts';
 
 export async function registerWait(
   ports: LifecyclePorts,
@@ -41,22 +41,43 @@ export async function registerWait(
 
 export type WaitCompletion = { [K in WaitKind]: { kind: K; result: CompletionForKind<K> } }[WaitKind];
 
+/** A result as a wait receives it: a wait it starts is capped like every other wait. */
+export function withCappedWait(result: WaitResult): WaitResult {
+  return typeof result.timeoutSeconds === 'number'
+    ? { ...result, timeoutSeconds: capWait(result.timeoutSeconds) }
+    : result;
+}
+
+/**
+ * The activity side: its result is already pending on the lead (written with the activity's
+ * change); if a wait of that kind is in progress, claim its token and complete it.
+ */
 export async function completeWait(
   ports: Pick<LifecyclePorts, 'leads' | 'callbacks'>,
   leadId: string,
-  { kind, result }: WaitCompletion,
+  kind: WaitKind,
+  wait: StoredWait | undefined,
 ): Promise<'completed' | 'pending'> {
-  const output: WaitResult =
-    'timeoutSeconds' in result ? { ...result, timeoutSeconds: capWait(result.timeoutSeconds) } : result;
-  const wait = await ports.leads.setPending(leadId, kind, output);
   if (!wait) return 'pending';
   const claim = await ports.leads.claimWait(leadId, kind, wait.token);
-  if (!claim.claimed) return 'pending';
-  const completion = claim.pending ?? output;
-  if ((await ports.callbacks.completeWait(wait.token, completion)) === 'stale') {
+  if (!claim.claimed || !claim.pending) return 'pending';
+  if ((await ports.callbacks.completeWait(wait.token, claim.pending)) === 'stale') {
     // That wait had already timed out: keep the result for the next wait of this kind.
-    await ports.leads.setPending(leadId, kind, completion);
+    await ports.leads.setPending(leadId, kind, claim.pending);
     return 'pending';
   }
   return 'completed';
+}
+
+/** Completes every wait of the lead that has both a result pending and a token stored. */
+export async function completePending(
+  ports: Pick<LifecyclePorts, 'leads' | 'callbacks'>,
+  leadId: string,
+): Promise<Array<{ kind: WaitKind; result: 'completed' | 'pending' }>> {
+  const { waits, pending } = await ports.leads.waits(leadId);
+  const kinds = Object.keys(pending) as WaitKind[];
+  const results: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> = [];
+  for (const kind of kinds)
+    results.push({ kind, result: await completeWait(ports, leadId, kind, waits[kind]) });
+  return results;
 }

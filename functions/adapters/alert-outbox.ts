@@ -1,0 +1,82 @@
+/**
+ * The alert outbox on DynamoDB: one item per lead and alert marker, `pk=LEAD#<id>,
+ * sk=ALERT#<marker>`, apart from the lead item so that a lead the lifecycle cannot update can
+ * still alert ops. The message is recorded with the intent; a retried step records it again as
+ * it composes it now (the latest facts) until the alert is marked sent, after which nothing
+ * changes it. The item expires a year after it was first recorded.
+ */
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { EmailMessage } from '../domain/notifications.ts';
+import type { AlertOutbox } from '../use-cases/ports.ts';
+import { documentClient } from './aws-clients.ts';
+import { unlessConditionFails } from './conditional-write.ts';
+
+const alertKey = (leadId: string, marker: string) => ({ pk: `LEAD#${leadId}`, sk: `ALERT#${marker}` });
+const KEEP_DAYS = 365;
+
+export class DynamoAlertOutbox implements AlertOutbox {
+  constructor(private readonly tableName: string) {}
+
+  /** One request: records (or, while unsent, refreshes) the message; a sent alert is left alone. */
+  async record(
+    leadId: string,
+    marker: string,
+    message: EmailMessage,
+    now: Date,
+  ): Promise<{ status: 'pending' | 'sent'; message: EmailMessage }> {
+    const recorded = await unlessConditionFails(() =>
+      documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: alertKey(leadId, marker),
+          UpdateExpression:
+            'SET message = :message, #status = :pending, recordedAt = :now, ' +
+            'expiresAt = if_not_exists(expiresAt, :expires)',
+          ConditionExpression: 'attribute_not_exists(#status) OR #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':message': message,
+            ':pending': 'pending',
+            ':now': now.toISOString(),
+            ':expires': Math.floor(now.getTime() / 1000) + KEEP_DAYS * 86_400,
+          },
+        }),
+      ),
+    );
+    return { status: recorded ? 'pending' : 'sent', message };
+  }
+
+  async markSent(leadId: string, marker: string, now: Date): Promise<void> {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: alertKey(leadId, marker),
+        UpdateExpression: 'SET #status = :sent, sentAt = :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async pending(leadId: string): Promise<Array<{ marker: string; message: EmailMessage }>> {
+    const found: Array<{ marker: string; message: EmailMessage }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
+          FilterExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':alert': 'ALERT#', ':pending': 'pending' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        found.push({ marker: String(item.sk).slice('ALERT#'.length), message: item.message as EmailMessage });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+}

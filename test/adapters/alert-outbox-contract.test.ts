@@ -1,0 +1,57 @@
+/**
+ * One contract for the alert outbox, run against the DynamoDB adapter (on the table exactly as
+ * synthesized) and the in-memory one: an alert is recorded, sent, then marked sent; while it is
+ * unsent it is pending (and takes the latest message); once sent nothing changes it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAlertOutbox } from '../../functions/adapters/alert-outbox.ts';
+import { InMemoryAlertOutbox } from '../../functions/adapters/in-memory/alert-outbox.ts';
+import type { AlertOutbox } from '../../functions/use-cases/ports.ts';
+import { synthesizedTable } from '../support/synthesized-table.ts';
+
+let table: Awaited<ReturnType<typeof synthesizedTable>>;
+beforeAll(async () => {
+  table = await synthesizedTable();
+});
+afterAll(async () => {
+  await table?.close();
+});
+
+const adapters: Array<[string, () => AlertOutbox]> = [
+  ['DynamoDB', () => new DynamoAlertOutbox(table.tableName)],
+  ['in memory', () => new InMemoryAlertOutbox()],
+];
+const T0 = new Date('2026-03-23T09:00:00.000Z');
+const message = (subject: string) => ({ to: ['anna@demo.example.com'], subject, text: `${subject}\n` });
+let seq = 0;
+
+describe.each(adapters)('alert outbox (%s)', (_name, make) => {
+  it('records an alert as pending, lists it until it is marked sent, then never again', async () => {
+    const outbox = make();
+    const leadId = `ld_alerts_${++seq}`;
+    expect(await outbox.record(leadId, 'breach-1', message('SLA breached'), T0)).toEqual({
+      status: 'pending',
+      message: message('SLA breached'),
+    });
+    expect(await outbox.pending(leadId)).toEqual([{ marker: 'breach-1', message: message('SLA breached') }]);
+    await outbox.markSent(leadId, 'breach-1', T0);
+    expect(await outbox.pending(leadId)).toEqual([]);
+    expect((await outbox.record(leadId, 'breach-1', message('SLA breached again'), T0)).status).toBe('sent');
+    expect(await outbox.pending(leadId)).toEqual([]);
+  });
+
+  it('gives an unsent alert the latest message, and keeps alerts of other leads and markers apart', async () => {
+    const outbox = make();
+    const leadId = `ld_alerts_${++seq}`;
+    const other = `ld_alerts_${++seq}`;
+    await outbox.record(leadId, 'assigned-1', message('due 11:00'), T0);
+    await outbox.record(leadId, 'assigned-1', message('due 11:20'), T0);
+    await outbox.record(leadId, 'reminder-1', message('Reminder'), T0);
+    await outbox.record(other, 'assigned-1', message('Other lead'), T0);
+    expect(await outbox.pending(leadId)).toEqual([
+      { marker: 'assigned-1', message: message('due 11:20') },
+      { marker: 'reminder-1', message: message('Reminder') },
+    ]);
+    expect(await outbox.pending(other)).toEqual([{ marker: 'assigned-1', message: message('Other lead') }]);
+  });
+});

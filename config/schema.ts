@@ -254,6 +254,31 @@ export const BusinessUnitConfig = z.object({
      * web ACL is deployed in us-east-1, as CloudFront requires).
      */
     edgeRateLimit: z.object({ requestsPer5Minutes: z.number().int().min(10).max(2_000_000_000) }).optional(),
+    /**
+     * Limits the function enforces per client, with counters in the table: requests per source
+     * address per minute (not counted when `edgeRateLimit` puts WAF in front, which counts them
+     * by viewer address instead), and the shortest gap between two submissions of one email.
+     * 0 switches a limit off.
+     */
+    rateLimit: z
+      .object({
+        perSourcePerMinute: z.number().int().min(0).default(30),
+        minSecondsBetweenSubmissions: z.number().int().min(0).default(5),
+      })
+      .default({ perSourcePerMinute: 30, minSecondsBetweenSubmissions: 5 }),
+    /**
+     * Server-side integrations (a CRM, a marketing tool) that post leads without a browser form:
+     * they send `X-Leadflow-Api-Key`, whose SHA-256 (hex) is listed here, and skip the form's
+     * spam signals. Only the hash is stored, so the file can be reviewed and committed.
+     */
+    apiClients: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case slug'),
+          keySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
+        }),
+      )
+      .default([]),
   }),
   email: z.object({
     sender: email,
@@ -266,6 +291,11 @@ export const BusinessUnitConfig = z.object({
       .default('website_url'),
     /** Forms filled faster than this are bots. Needs the form to send `formRenderedAt` (epoch ms). */
     minFillSeconds: z.number().min(0).default(3),
+    /**
+     * A submission without an API key must carry the form's signals: the honeypot field
+     * (present and empty) and `formRenderedAt`. Leaving them out is how a bot skips the checks.
+     */
+    requireFormSignals: z.boolean().default(true),
     turnstile: TurnstileConfig.optional(),
   }),
   auth: z

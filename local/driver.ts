@@ -21,22 +21,45 @@ export interface LeadView extends Omit<Lead, 'sla' | 'owner'> {
   followUpDueAt?: string;
 }
 
+/** The demo unit's API client key (config/business-units/demo.ts lists its hash). */
+export const DEMO_API_KEY = 'demo-local-api-key';
+
 export class LeadflowDriver {
   private readonly events = new EventBridgeClient({});
 
-  constructor(readonly local: LeadflowLocal) {}
+  /** `apiKey`: post as that server-side integration (no form signals needed); null posts as a bare client. */
+  constructor(
+    readonly local: LeadflowLocal,
+    private readonly apiKey: string | null = DEMO_API_KEY,
+  ) {}
 
   get clock() {
     return this.local.clock;
   }
 
-  /** POST /leads as a form or API client would (JSON). */
-  postLead(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
+  /**
+   * POST /leads as JSON: by default as the server-side integration (with its API key); `as:
+   * 'browser'` posts as a web page's script does, without a key but with the form's spam
+   * signals (empty honeypot, rendered 10 s ago) unless the body sets them.
+   */
+  postLead(
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+    { as = 'integration' }: { as?: 'integration' | 'browser' } = {},
+  ): Promise<Response> {
+    const browser = as === 'browser' || !this.apiKey;
+    const signals = browser
+      ? { [this.local.config.spam.honeypotField]: '', formRenderedAt: this.clock.now().getTime() - 10_000 }
+      : {};
     return this.clock.track(() =>
       fetch(`${this.local.url}/leads`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
+        headers: {
+          'content-type': 'application/json',
+          ...(browser ? {} : { 'x-leadflow-api-key': this.apiKey as string }),
+          ...headers,
+        },
+        body: JSON.stringify({ ...signals, ...body }),
       }),
     );
   }

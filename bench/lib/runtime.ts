@@ -232,8 +232,17 @@ export interface BenchRuntime {
   stop(): Promise<void>;
 }
 
+/**
+ * The demo unit as the benchmarks drive it: every lead comes from 127.0.0.1 within a few virtual
+ * minutes, so the per-client rate limits (a protection against floods, measured by
+ * store-requests) are off here.
+ */
 export async function loadDemoConfig(): Promise<BusinessUnitConfig> {
-  return loadBusinessUnitConfig('demo');
+  const demo = await loadBusinessUnitConfig('demo');
+  return {
+    ...demo,
+    capture: { ...demo.capture, rateLimit: { perSourcePerMinute: 0, minSecondsBetweenSubmissions: 0 } },
+  };
 }
 
 export async function startBenchRuntime(

@@ -12,6 +12,11 @@ export default {
   capture: {
     allowedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
     thankYouUrls: ['http://localhost:3000/thank-you', 'http://127.0.0.1:3000/thank-you'],
+    // The README's curl examples and the local tools post as this integration, with the key
+    // `demo-local-api-key`. Demo only: a real unit lists the hashes of its own secret keys.
+    apiClients: [
+      { id: 'demo-crm', keySha256: '915fd3ddfc88eb0a05a049ceb5520020d2034a49e9365fd0b583f8bffa55c6ec' },
+    ],
   },
   email: {
     sender: 'leadflow@demo.example.com',

@@ -13,6 +13,7 @@
  * only counted, and the timeline keeps its recent entries on the item (older ones archived).
  */
 import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lead, Stage, TimelineEntry } from '../domain/lead.ts';
 import type { LeadChange } from '../domain/lead-change.ts';
@@ -114,15 +115,24 @@ export class LeadStore implements LeadRepository {
    * lead lacked: what a prospect told us first is never overwritten) only when the last scored
    * one is old enough; otherwise it is only counted. Either way one update, two at most.
    */
-  async recordResubmission(leadId: string, r: Resubmission): Promise<{ lead: Lead; scored: boolean }> {
+  async recordResubmission(
+    leadId: string,
+    r: Resubmission,
+  ): Promise<{ lead: Lead; scored: boolean } | 'too-soon'> {
     const at = r.now.toISOString();
-    const counted = (update: UpdateBuilder) =>
+    const counted = (update: UpdateBuilder) => {
       update
         .set('updatedAt', at)
         .set('lastSubmittedAt', at)
         .add('submissionCount', 1)
         .add('version', 1)
         .when('attribute_exists(pk)');
+      if (r.refuseIfSubmittedSince) {
+        const last = update.path('lastSubmittedAt');
+        update.when(`(attribute_not_exists(${last}) OR ${last} < ${update.value(r.refuseIfSubmittedSince)})`);
+      }
+      return update;
+    };
     const scored = counted(new UpdateBuilder());
     const timeline = scored.path('timeline');
     const engagements = scored.path('engagements');
@@ -144,7 +154,11 @@ export class LeadStore implements LeadRepository {
     scored.when(`(attribute_not_exists(${last}) OR ${last} < ${scored.value(r.scoreIfLastScoredBefore)})`);
     const item = await unlessConditionFails(() => this.update(leadId, scored));
     if (item) return { lead: toLead(item), scored: true };
-    return { lead: toLead(await this.update(leadId, counted(new UpdateBuilder()))), scored: false };
+    const countedItem = await unlessConditionFails(() => this.update(leadId, counted(new UpdateBuilder())));
+    if (countedItem) return { lead: toLead(countedItem), scored: false };
+    // Both refused: either the email was submitted too recently or there is no such lead.
+    if (await this.get(leadId)) return 'too-soon';
+    throw new ConditionalCheckFailedException({ message: `Lead ${leadId} does not exist`, $metadata: {} });
   }
 
   async claimAnnouncement(leadId: string, now: Date, notAnnouncedSince: Date): Promise<boolean> {

@@ -16,6 +16,9 @@ export function leadIdFor(businessUnit: string, normalizedEmail: string): string
 }
 
 export interface SpamSignals {
+  /** An authenticated server-side integration: it has no form, so form signals do not apply. */
+  apiClient?: string;
+  /** The honeypot field's value; undefined when the field was not sent at all. */
   honeypotValue?: string;
   /** Epoch ms the form was rendered, if the form sent it. */
   formRenderedAt?: number;
@@ -29,7 +32,12 @@ export interface SpamVerdict {
 }
 
 export function assessSpam(signals: SpamSignals, spam: BusinessUnitConfig['spam'], now: Date): SpamVerdict {
+  if (signals.apiClient) return { spam: false, reasons: [] };
   const reasons: string[] = [];
+  if (spam.requireFormSignals) {
+    if (signals.honeypotValue === undefined) reasons.push('honeypot-missing');
+    if (signals.formRenderedAt === undefined) reasons.push('fill-time-missing');
+  }
   if (signals.honeypotValue && signals.honeypotValue.trim() !== '') reasons.push('honeypot-filled');
   if (signals.formRenderedAt !== undefined) {
     const filledInMs = now.getTime() - signals.formRenderedAt;

@@ -27,7 +27,9 @@ const ANNOUNCE_AGAIN_AFTER_MS = 60_000;
 
 export type CaptureResult =
   | { outcome: 'created' | 'updated'; leadId: string; stage: Lead['stage'] }
-  | { outcome: 'quarantined'; leadId: string; reasons: string[] };
+  | { outcome: 'quarantined'; leadId: string; reasons: string[] }
+  /** The same email was submitted a moment ago (the unit's minSecondsBetweenSubmissions). */
+  | { outcome: 'too-soon'; leadId: string; retryAfterSeconds: number };
 
 function capturedEvent(
   lead: Pick<Lead, 'leadId' | 'profile'>,
@@ -78,13 +80,18 @@ export async function captureLead(
 
   const { entry, engagement } = resubmission(input.profile, now);
   const spacing = engagementSpacingMs(deps.config.scoring.engagementCap);
-  const { lead: updated } = await deps.leads.recordResubmission(leadId, {
+  const gap = deps.config.capture.rateLimit.minSecondsBetweenSubmissions * 1000;
+  const recorded = await deps.leads.recordResubmission(leadId, {
     profile: input.profile,
     entry,
     engagement,
     scoreIfLastScoredBefore: new Date(now.getTime() - spacing).toISOString(),
+    ...(gap > 0 ? { refuseIfSubmittedSince: new Date(now.getTime() - gap).toISOString() } : {}),
     now,
   });
+  if (recorded === 'too-soon')
+    return { outcome: 'too-soon', leadId, retryAfterSeconds: Math.ceil(gap / 1000) };
+  const updated = recorded.lead;
   // A lifecycle that never started (a crash between storing and announcing) is announced
   // again, by one submission per minute however many arrive at once.
   const announceAgain = new Date(now.getTime() - ANNOUNCE_AGAIN_AFTER_MS);

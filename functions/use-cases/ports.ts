@@ -39,6 +39,8 @@ export interface Resubmission {
    * older than this instant; otherwise it is only counted, so a storm cannot grow the lead.
    */
   scoreIfLastScoredBefore: string;
+  /** Refused (`'too-soon'`) when the email was last submitted at or after this instant. */
+  refuseIfSubmittedSince?: string;
   now: Date;
 }
 
@@ -55,7 +57,10 @@ export interface LeadRepository {
   /** Creates the lead unless one with the same id exists. */
   create(lead: Lead): Promise<'created' | 'exists'>;
   /** Records a re-submission (scored or only counted, see Resubmission) and the profile fields the lead lacked. */
-  recordResubmission(leadId: string, resubmission: Resubmission): Promise<{ lead: Lead; scored: boolean }>;
+  recordResubmission(
+    leadId: string,
+    resubmission: Resubmission,
+  ): Promise<{ lead: Lead; scored: boolean } | 'too-soon'>;
   /**
    * Claims the right to announce the lead (LeadCaptured) again when its lifecycle never
    * started: true for exactly one caller per `notAnnouncedSince` window.
@@ -118,6 +123,17 @@ export interface PublishedEvent<N extends LeadflowEventName = LeadflowEventName>
 
 export interface EventPublisher {
   publish(events: PublishedEvent[], occurredAt: Date): Promise<void>;
+}
+
+/** Counts requests per client in fixed windows. */
+export interface RateLimiter {
+  /** Counts one request for `key` in the current window of `windowSeconds`; allowed while within `limit`. */
+  hit(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    now: Date,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 
 export interface Mailer {

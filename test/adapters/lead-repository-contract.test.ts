@@ -98,14 +98,20 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     const leads = make();
     const lead = aLead();
     await leads.create(lead);
-    const resubmit = (minutes: number, jobTitle: string) =>
-      leads.recordResubmission(lead.leadId, {
+    const resubmit = async (minutes: number, jobTitle: string, refuseWithinMinutes?: number) => {
+      const result = await leads.recordResubmission(lead.leadId, {
         profile: { email: lead.profile.email, company: 'Other Inc', jobTitle },
         entry: { at: later(minutes).toISOString(), type: 'resubmitted', summary: 'Form re-submitted' },
         engagement: { type: 'form-resubmitted', at: later(minutes).toISOString() },
         scoreIfLastScoredBefore: later(minutes - 60).toISOString(),
+        ...(refuseWithinMinutes
+          ? { refuseIfSubmittedSince: later(minutes - refuseWithinMinutes).toISOString() }
+          : {}),
         now: later(minutes),
       });
+      if (result === 'too-soon') throw new Error('too soon');
+      return result;
+    };
     const first = await resubmit(5, 'CTO');
     expect(first.scored).toBe(true);
     expect(first.lead.profile).toMatchObject({ company: 'Acme GmbH', jobTitle: 'CTO' });
@@ -128,6 +134,9 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     expect(second.lead.engagements).toHaveLength(1);
     expect(second.lead.profile.jobTitle).toBe('CTO');
     expect((await resubmit(70, 'CEO')).scored).toBe(true);
+    // Inside the unit's minimum gap between submissions: refused, nothing written.
+    await expect(resubmit(71, 'CFO', 5)).rejects.toThrow('too soon');
+    expect((await leads.get(lead.leadId))?.submissionCount).toBe(4);
     await expect(
       leads.recordResubmission('ld_missing', {
         profile: { email: 'x@y.example' },

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { leadIdFor } from '../../functions/domain/capture.ts';
 import { captureApi, DEFAULT_THANK_YOU } from './capture-fixtures.ts';
 
-const { h, postJson, postForm, leadStatus, expectSilentlyQuarantined } = captureApi();
+const { h, postBrowserJson, postForm, leadStatus, expectSilentlyQuarantined } = captureApi();
 
 describe('spam', () => {
   it('a filled honeypot gets a normal success but nothing is stored as a lead', async () => {
     const email = 'honeypot-bot@spam.example';
-    const response = await postJson({ email, company: 'Bots', website_url: 'http://spam.example' });
+    const response = await postBrowserJson({ email, company: 'Bots', website_url: 'http://spam.example' });
     await expectSilentlyQuarantined(response, email, 'honeypot-filled');
   });
 
@@ -24,12 +24,12 @@ describe('spam', () => {
 
   it('a form filled in 0.5 s (minimum 2 s) is quarantined', async () => {
     const email = 'too-fast@spam.example';
-    const response = await postJson({ email, formRenderedAt: h.clock.now().getTime() - 500 });
+    const response = await postBrowserJson({ email, formRenderedAt: h.clock.now().getTime() - 500 });
     await expectSilentlyQuarantined(response, email, 'filled-too-fast');
   });
 
   it('a form filled in 10 s is accepted (also when the time comes as a form string)', async () => {
-    const response = await postJson({
+    const response = await postBrowserJson({
       email: 'patient@human.example',
       formRenderedAt: h.clock.now().getTime() - 10_000,
     });
@@ -50,11 +50,11 @@ describe('spam', () => {
 
   it('a spam re-submission of a known lead does not touch the lead', async () => {
     const email = 'known-then-bot@human.example';
-    await postJson({ email });
+    await postBrowserJson({ email });
     await h.settle();
     const leadId = leadIdFor('demo', email);
     const before = await h.getLead(leadId);
-    await postJson({ email, website_url: 'x' });
+    await postBrowserJson({ email, website_url: 'x' });
     await h.settle();
     const after = await h.getLead(leadId);
     expect(after.submissionCount).toBe(1);
@@ -90,9 +90,9 @@ describe('CORS', () => {
   });
 
   it('stamps the allowed origin on the actual response only', async () => {
-    const ok = await postJson({ email: 'cors@acme.example' }, { origin: 'http://localhost:3000' });
+    const ok = await postBrowserJson({ email: 'cors@acme.example' }, { origin: 'http://localhost:3000' });
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
-    const evil = await postJson({ email: 'cors2@acme.example' }, { origin: 'https://evil.example' });
+    const evil = await postBrowserJson({ email: 'cors2@acme.example' }, { origin: 'https://evil.example' });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

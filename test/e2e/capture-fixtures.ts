@@ -2,8 +2,10 @@
  * Shared set-up for the POST /leads end-to-end tests (capture-api-*.test.ts): one local runtime
  * per test file, started before its first test, and the raw-request and assertion helpers bound to it.
  */
+
 import { afterAll, beforeAll, expect } from 'vitest';
 import { leadIdFor } from '../../functions/domain/capture.ts';
+import { DEMO_API_KEY } from '../../local/driver.ts';
 import { type Harness, startHarness } from '../support/local-harness.ts';
 
 export const DEFAULT_THANK_YOU = 'http://localhost:3000/thank-you';
@@ -49,15 +51,28 @@ export function captureApi() {
     },
   });
 
-  /** A raw POST /leads: any body, any headers, redirects not followed. */
-  const post = (body: string, headers: Record<string, string> = {}) =>
-    h.clock.track(() => fetch(`${h.url}/leads`, { method: 'POST', headers, body, redirect: 'manual' }));
+  const formSignals = () => ({ website_url: '', formRenderedAt: String(h.clock.now().getTime() - 10_000) });
+  /** A page's script posting the form as JSON: no API key, the form's spam signals unless given. */
+  const postBrowserJson = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    send(JSON.stringify({ website_url: '', formRenderedAt: h.clock.now().getTime() - 10_000, ...body }), {
+      'content-type': 'application/json',
+      ...headers,
+    });
 
+  /** A raw POST /leads from a browser: any body, any headers, redirects not followed. */
+  const send = (body: string, headers: Record<string, string> = {}) =>
+    h.clock.track(() => fetch(`${h.url}/leads`, { method: 'POST', headers, body, redirect: 'manual' }));
+  /** A raw POST /leads from the demo's API integration (its key, so no form signals needed). */
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    send(body, { 'x-leadflow-api-key': DEMO_API_KEY, ...headers });
+
+  /** JSON as the demo's CRM integration posts it (API key: no form signals needed). */
   const postJson = (body: unknown, headers: Record<string, string> = {}) =>
     post(JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 
+  /** A browser posting the form: with its spam signals (empty honeypot, shown 10 s ago) unless given. */
   const postForm = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    post(new URLSearchParams(fields).toString(), {
+    send(new URLSearchParams({ ...formSignals(), ...fields }).toString(), {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
       ...headers,
@@ -97,6 +112,7 @@ export function captureApi() {
     h,
     post,
     postJson,
+    postBrowserJson,
     postForm,
     capturedEvents,
     executions,

@@ -27,12 +27,16 @@ const leadStatus = async (leadId: string) =>
   (await fetch(`${h.url}/leads/${leadId}`, { headers: { authorization: `Bearer ${h.opsToken}` } })).status;
 
 async function capture(email: string, token?: string) {
-  const response = await h.postLead({
-    email,
-    company: 'Acme Ltd',
-    country: 'GB',
-    ...(token === undefined ? {} : { 'cf-turnstile-response': token }),
-  });
+  const response = await h.postLead(
+    {
+      email,
+      company: 'Acme Ltd',
+      country: 'GB',
+      ...(token === undefined ? {} : { 'cf-turnstile-response': token }),
+    },
+    {},
+    { as: 'browser' },
+  );
   expect(response.status).toBe(202);
   expect(await response.json()).toMatchObject({ status: 'created' });
   await h.settle();

@@ -71,7 +71,7 @@ const quarantineReasons = async (email: string) => (await h.quarantined(email)).
 
 /** Posts, then checks the caller saw an ordinary success and whether a real lead exists. */
 async function capture(body: Record<string, unknown>): Promise<{ leadId: string; stored: boolean }> {
-  const response = await h.postLead(body);
+  const response = await h.postLead(body, {}, { as: 'browser' });
   expect(response.status).toBe(202);
   const answer = (await response.json()) as { leadId: string; status: string };
   expect(answer.status).toBe('created');
@@ -105,6 +105,8 @@ describe('Turnstile', () => {
         body: new URLSearchParams({
           email: 'form-human@turnstile.example',
           'cf-turnstile-response': 'good-token',
+          website_url: '',
+          formRenderedAt: String(h.clock.now().getTime() - 10_000),
         }).toString(),
         redirect: 'manual',
       }),

@@ -19,10 +19,10 @@ import type {
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import demo from '../../config/business-units/demo.ts';
-import { BusinessUnitConfig } from '../../config/schema.ts';
 import { leadIdFor } from '../../functions/domain/capture.ts';
 import { useUnitConfig } from '../../functions/runtime/unit-config.ts';
+import { DEMO_API_KEY } from '../../local/driver.ts';
+import { unitConfig } from '../support/unit-config.ts';
 
 type Handler<E> = (event: E, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
     EVENT_BUS_NAME: 'leadflow-demo',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  useUnitConfig(BusinessUnitConfig.parse(demo));
+  useUnitConfig(unitConfig());
   capture = (await import('../../functions/handlers/capture-lead.ts')).handler as never;
   getLead = (await import('../../functions/handlers/get-lead.ts')).handler as never;
 });
@@ -61,7 +61,7 @@ const post = (body: Record<string, unknown>): APIGatewayProxyEventV2 => ({
   routeKey: 'POST /leads',
   rawPath: '/leads',
   rawQueryString: '',
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', 'x-leadflow-api-key': DEMO_API_KEY },
   body: JSON.stringify(body),
   isBase64Encoded: false,
   requestContext: { http: { method: 'POST', path: '/leads', sourceIp: '203.0.113.9' } } as never,

@@ -24,7 +24,12 @@ export interface Harness {
   clock: VirtualClock;
   url: string;
   opsToken: string;
-  postLead(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
+  /** POST /leads as the demo's API integration, or (`as: 'browser'`) as a web form's script. */
+  postLead(
+    body: Record<string, unknown>,
+    headers?: Record<string, string>,
+    options?: { as?: 'integration' | 'browser' },
+  ): Promise<Response>;
   captureLead(body: Record<string, unknown>): Promise<string>;
   driver: LeadflowDriver;
   getLead(leadId: string): Promise<LeadView>;
@@ -94,7 +99,7 @@ export async function startHarness(options: {
     url: local.url,
     opsToken,
     driver,
-    postLead: (body, headers) => driver.postLead(body, headers),
+    postLead: (body, headers, options) => driver.postLead(body, headers, options),
     captureLead: async (body) => {
       const leadId = await driver.capture(body);
       await settle();

@@ -37,31 +37,47 @@ describe('leadIdFor', () => {
 describe('assessSpam (demo: honeypot website_url, minimum fill time 2 s)', () => {
   const spam = unit.spam;
   const at = (msAgo: number) => now.getTime() - msAgo;
+  /** What a real form sends: the honeypot left empty, rendered 10 s ago. */
+  const form = { honeypotValue: '', formRenderedAt: at(10_000) };
 
-  it('passes a plain submission and one without a render time', () => {
-    expect(assessSpam({}, spam, now)).toEqual({ spam: false, reasons: [] });
-    expect(assessSpam({ honeypotValue: '', formRenderedAt: at(10_000) }, spam, now)).toEqual({
-      spam: false,
-      reasons: [],
+  it('passes a form with its signals, and an authenticated API client without any', () => {
+    expect(assessSpam(form, spam, now)).toEqual({ spam: false, reasons: [] });
+    expect(assessSpam({ apiClient: 'demo-crm' }, spam, now)).toEqual({ spam: false, reasons: [] });
+    // The key outranks every signal: an integration has no form to fill.
+    expect(
+      assessSpam({ apiClient: 'demo-crm', honeypotValue: 'x', formRenderedAt: at(0) }, spam, now).spam,
+    ).toBe(false);
+  });
+
+  it('flags a submission that leaves the form signals out, each by name', () => {
+    expect(assessSpam({}, spam, now)).toEqual({
+      spam: true,
+      reasons: ['honeypot-missing', 'fill-time-missing'],
     });
+    expect(assessSpam({ honeypotValue: '' }, spam, now).reasons).toEqual(['fill-time-missing']);
+    expect(assessSpam({ formRenderedAt: at(10_000) }, spam, now).reasons).toEqual(['honeypot-missing']);
+    // A unit that does not require them (e.g. a form it cannot change) lets them be missing.
+    expect(assessSpam({}, { ...spam, requireFormSignals: false }, now)).toEqual({ spam: false, reasons: [] });
   });
 
   it('flags a filled honeypot, but not whitespace a browser might keep', () => {
-    expect(assessSpam({ honeypotValue: 'http://spam.example' }, spam, now)).toEqual({
+    expect(assessSpam({ ...form, honeypotValue: 'http://spam.example' }, spam, now)).toEqual({
       spam: true,
       reasons: ['honeypot-filled'],
     });
-    expect(assessSpam({ honeypotValue: '   ' }, spam, now).spam).toBe(false);
+    expect(assessSpam({ ...form, honeypotValue: '   ' }, spam, now).spam).toBe(false);
   });
 
   it('flags a form filled faster than the minimum; exactly the minimum passes', () => {
-    expect(assessSpam({ formRenderedAt: at(500) }, spam, now).reasons).toEqual(['filled-too-fast']);
-    expect(assessSpam({ formRenderedAt: at(1_999) }, spam, now).reasons).toEqual(['filled-too-fast']);
-    expect(assessSpam({ formRenderedAt: at(2_000) }, spam, now).spam).toBe(false);
+    expect(assessSpam({ ...form, formRenderedAt: at(500) }, spam, now).reasons).toEqual(['filled-too-fast']);
+    expect(assessSpam({ ...form, formRenderedAt: at(1_999) }, spam, now).reasons).toEqual([
+      'filled-too-fast',
+    ]);
+    expect(assessSpam({ ...form, formRenderedAt: at(2_000) }, spam, now).spam).toBe(false);
   });
 
   it('does not quarantine a visitor whose clock runs ahead (render time in the future)', () => {
-    expect(assessSpam({ formRenderedAt: at(-30_000) }, spam, now).spam).toBe(false);
+    expect(assessSpam({ ...form, formRenderedAt: at(-30_000) }, spam, now).spam).toBe(false);
   });
 
   it('reports every reason at once', () => {
@@ -72,7 +88,7 @@ describe('assessSpam (demo: honeypot website_url, minimum fill time 2 s)', () =>
   });
 
   it('ignores Turnstile unless the unit requires it', () => {
-    expect(assessSpam({ turnstile: { success: false } }, spam, now).spam).toBe(false);
+    expect(assessSpam({ ...form, turnstile: { success: false } }, spam, now).spam).toBe(false);
   });
 
   describe('with Turnstile required', () => {
@@ -85,22 +101,25 @@ describe('assessSpam (demo: honeypot website_url, minimum fill time 2 s)', () =>
     };
 
     it('passes a verified token', () => {
-      expect(assessSpam({ turnstile: { success: true } }, withTurnstile, now)).toEqual({
+      expect(assessSpam({ ...form, turnstile: { success: true } }, withTurnstile, now)).toEqual({
         spam: false,
         reasons: [],
       });
     });
 
     it('flags a missing verification and a failed one with its error codes', () => {
-      expect(assessSpam({}, withTurnstile, now).reasons).toEqual(['turnstile-missing']);
+      expect(assessSpam(form, withTurnstile, now).reasons).toEqual(['turnstile-missing']);
       expect(
         assessSpam(
-          { turnstile: { success: false, errorCodes: ['invalid-input-response', 'timeout-or-duplicate'] } },
+          {
+            ...form,
+            turnstile: { success: false, errorCodes: ['invalid-input-response', 'timeout-or-duplicate'] },
+          },
           withTurnstile,
           now,
         ).reasons,
       ).toEqual(['turnstile-failed:invalid-input-response,timeout-or-duplicate']);
-      expect(assessSpam({ turnstile: { success: false } }, withTurnstile, now).reasons).toEqual([
+      expect(assessSpam({ ...form, turnstile: { success: false } }, withTurnstile, now).reasons).toEqual([
         'turnstile-failed:unknown',
       ]);
     });

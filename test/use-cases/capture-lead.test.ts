@@ -18,7 +18,7 @@ const profile: LeadProfile = {
 };
 const leadId = leadIdFor('demo', 'jane@acme.example');
 const capture = (ports: ReturnType<typeof inMemoryPorts>, p: LeadProfile = profile) =>
-  captureLead(ports, { profile: p, spamSignals: {} });
+  captureLead(ports, { profile: p, spamSignals: { apiClient: 'demo-crm' } });
 
 describe('captureLead', () => {
   it('creates a new lead and publishes LeadCaptured without personal data', async () => {
@@ -92,7 +92,10 @@ describe('captureLead', () => {
 
   it('quarantines spam: nothing created or published, and an answer shaped like a real lead id', async () => {
     const ports = inMemoryPorts({ now: MONDAY_10 });
-    const result = await captureLead(ports, { profile, spamSignals: { honeypotValue: 'x' } });
+    const result = await captureLead(ports, {
+      profile,
+      spamSignals: { honeypotValue: 'x', formRenderedAt: ports.clock.now().getTime() - 10_000 },
+    });
     expect(result).toMatchObject({ outcome: 'quarantined', reasons: ['honeypot-filled'] });
     expect(result.leadId).toMatch(/^ld_[A-Za-z0-9_-]{24}$/);
     expect(result.leadId).not.toMatch(/^ld_[0-9a-f]{24}$/);

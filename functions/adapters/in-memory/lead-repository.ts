@@ -65,9 +65,14 @@ export class InMemoryLeadRepository implements LeadRepository {
     return 'created';
   }
 
-  async recordResubmission(leadId: string, r: Resubmission): Promise<{ lead: Lead; scored: boolean }> {
+  async recordResubmission(
+    leadId: string,
+    r: Resubmission,
+  ): Promise<{ lead: Lead; scored: boolean } | 'too-soon'> {
     const item = this.existing(leadId);
     const lead = copy(item.lead);
+    const last = lead.lastSubmittedAt;
+    if (r.refuseIfSubmittedSince && last !== undefined && last >= r.refuseIfSubmittedSince) return 'too-soon';
     const lastScored = lead.lastScoredSubmissionAt;
     const scored = lastScored === undefined || lastScored < r.scoreIfLastScoredBefore;
     const at = r.now.toISOString();

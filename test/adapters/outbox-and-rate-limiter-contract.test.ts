@@ -1,12 +1,14 @@
 /**
- * One contract for the alert outbox, run against the DynamoDB adapter (on the table exactly as
+ * One contract for the alert outbox and the rate limiter, run against the DynamoDB adapter (on the table exactly as
  * synthesized) and the in-memory one: an alert is recorded, sent, then marked sent; while it is
  * unsent it is pending (and takes the latest message); once sent nothing changes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAlertOutbox } from '../../functions/adapters/alert-outbox.ts';
 import { InMemoryAlertOutbox } from '../../functions/adapters/in-memory/alert-outbox.ts';
-import type { AlertOutbox } from '../../functions/use-cases/ports.ts';
+import { InMemoryRateLimiter } from '../../functions/adapters/in-memory/rate-limiter.ts';
+import { DynamoRateLimiter } from '../../functions/adapters/rate-limiter.ts';
+import type { AlertOutbox, RateLimiter } from '../../functions/use-cases/ports.ts';
 import { synthesizedTable } from '../support/synthesized-table.ts';
 
 let table: Awaited<ReturnType<typeof synthesizedTable>>;
@@ -53,5 +55,24 @@ describe.each(adapters)('alert outbox (%s)', (_name, make) => {
       { marker: 'reminder-1', message: message('Reminder') },
     ]);
     expect(await outbox.pending(other)).toEqual([{ marker: 'assigned-1', message: message('Other lead') }]);
+  });
+});
+
+describe.each([
+  ['DynamoDB', () => new DynamoRateLimiter(table.tableName)],
+  ['in memory', () => new InMemoryRateLimiter()],
+] as Array<[string, () => RateLimiter]>)('rate limiter (%s)', (_name, make) => {
+  it('counts per key and fixed window, and says how long until the window ends', async () => {
+    const limiter = make();
+    const key = `contract-${++seq}`;
+    const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+    const hits = await Promise.all([1, 2, 3].map(() => limiter.hit(key, 2, 60, at(15))));
+    expect(hits.map((h) => h.allowed).sort()).toEqual([false, true, true]);
+    expect(hits[0]?.retryAfterSeconds).toBe(45);
+    expect(await limiter.hit(`${key}-other`, 2, 60, at(15))).toEqual({
+      allowed: true,
+      retryAfterSeconds: 45,
+    });
+    expect(await limiter.hit(key, 2, 60, at(60))).toEqual({ allowed: true, retryAfterSeconds: 60 });
   });
 });

@@ -128,3 +128,66 @@ describe('isFreeMailDomain', () => {
     },
   );
 });
+
+describe('evaluatePredicate on awkward values', () => {
+  /** A profile as it may come out of a JSON document: nulls and padded strings included. */
+  const loose = {
+    email: 'jane@acme.example',
+    company: null,
+    companySize: 120,
+    consent: true,
+    country: ' de ',
+    utm: null,
+    custom: { employees: ' 250 ', region: 'EMEA' },
+  } as unknown as LeadProfile;
+  const check = (p: FieldPredicate): boolean => evaluatePredicate(p, loose);
+
+  it('treats null like a missing field, also in the middle of a path', () => {
+    expect(getField(loose, 'utm.source')).toBeUndefined();
+    expect(check({ field: 'company', op: 'exists' })).toBe(false);
+    expect(check({ field: 'company', op: 'matches', pattern: '.*' })).toBe(false);
+    expect(check({ not: { field: 'company', op: 'exists' } })).toBe(true);
+    expect(check({ field: 'utm.source', op: 'exists' })).toBe(false);
+  });
+
+  it('trims both sides of a string comparison', () => {
+    expect(check({ field: 'country', op: 'equals', value: 'DE' })).toBe(true);
+    expect(check({ field: 'custom.region', op: 'equals', value: '  emea ' })).toBe(true);
+    expect(check({ field: 'country', op: 'in', values: [' AT', 'de  '] })).toBe(true);
+    expect(check({ field: 'custom.employees', op: 'equals', value: 250 })).toBe(true);
+  });
+
+  it('compares numbers exactly, not just for presence', () => {
+    expect(check({ field: 'companySize', op: 'equals', value: 121 })).toBe(false);
+    expect(check({ field: 'custom.employees', op: 'equals', value: 25 })).toBe(false);
+    expect(check({ field: 'companySize', op: 'in', values: [12, 1200] })).toBe(false);
+    expect(check({ field: 'custom.region', op: 'equals', value: 0 })).toBe(false);
+  });
+
+  it('keeps lte and gte apart at both sides of the bound', () => {
+    expect(check({ field: 'companySize', op: 'lte', value: 119 })).toBe(false);
+    expect(check({ field: 'companySize', op: 'lte', value: 121 })).toBe(true);
+    expect(check({ field: 'companySize', op: 'gte', value: 119 })).toBe(true);
+    expect(check({ field: 'custom.employees', op: 'lte', value: 249 })).toBe(false);
+    expect(check({ field: 'custom.employees', op: 'lte', value: 250 })).toBe(true);
+  });
+
+  it('fails numeric comparisons and matches on booleans and objects instead of coercing them', () => {
+    expect(check({ field: 'consent', op: 'gte', value: 0 })).toBe(false);
+    expect(check({ field: 'consent', op: 'lte', value: 1 })).toBe(false);
+    expect(check({ field: 'consent', op: 'matches', pattern: 'true' })).toBe(false);
+    expect(check({ field: 'custom', op: 'matches', pattern: 'object' })).toBe(false);
+    expect(check({ field: 'consent', op: 'equals', value: 1 })).toBe(false);
+  });
+
+  it('matches numbers by their decimal text', () => {
+    expect(check({ field: 'companySize', op: 'matches', pattern: '^12' })).toBe(true);
+    expect(check({ field: 'companySize', op: 'matches', pattern: '^2' })).toBe(false);
+  });
+
+  it('classifies a profile without an email as neither free mail nor business', () => {
+    const noEmail = {} as LeadProfile;
+    expect(evaluatePredicate({ field: 'email', op: 'freeMailDomain' }, noEmail)).toBe(false);
+    expect(evaluatePredicate({ field: 'email', op: 'businessEmail' }, noEmail)).toBe(false);
+  });
+});

@@ -90,7 +90,7 @@ describe('scoreLead', () => {
     expect(item('email-clicked')?.points).toBe(
       Math.round((5 * 0.5 ** (1 / 30) + 5 * 0.5 ** (10 / 30)) * 10) / 10,
     );
-    expect(item('email-clicked')?.description).toContain('2×');
+    expect(item('email-clicked')?.description).toBe('2× email-clicked at 5 pts each, halving every 30 days');
     expect(item('webinar-attended')?.points).toBe(7.1);
     for (const i of score.breakdown) expect(Math.round(i.points * 10)).toBeCloseTo(i.points * 10, 9);
   });

@@ -110,5 +110,19 @@ export class LeadflowStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: unitResourceNames(config.name).dashboard });
+    // The redrive command (ops/redrive.ts) finds every dead-letter queue by these outputs.
+    for (const { name, queue } of this.events.deadLetterQueues) {
+      new CfnOutput(this, deadLetterQueueOutputId(name), {
+        value: queue.queueUrl,
+        description: name.endsWith('-async')
+          ? `Dead-letter queue of ${name.replace(/-async$/, '')}: Lambda on-failure records, the event at requestPayload`
+          : 'Dead-letter queue of the event rule targets: each message body is the undelivered event',
+      });
+    }
   }
+}
+
+/** `event-targets` → `EventTargetsDeadLetterQueueUrl`: the output naming one dead-letter queue. */
+export function deadLetterQueueOutputId(name: string): string {
+  return `${name.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase())}DeadLetterQueueUrl`;
 }

@@ -6,17 +6,20 @@
  *   GET  /_local/events               every event the bus carried
  *   POST /_local/events               puts activity on the bus (stands in for a sales tool)
  *   GET  /_local/executions           the state machine executions
+ *   GET  /_local/dead-letters         parked events and failed leads (what a redrive would take)
+ *   POST /_local/dead-letters/redrive puts parked events back, restarts failed leads (npm run redrive)
  *   POST /_local/turnstile/siteverify a Cloudflare Turnstile stand-in (see localTurnstile)
  *
- * POST /_local/events moves leads, and any web page the developer visits can send a "simple"
- * cross-origin POST (text/plain, form) to localhost. So every state-changing endpoint here needs
- * `content-type: application/json` (which a cross-origin page can only send after a preflight),
- * a Host that is a loopback name with the runtime's port (which DNS rebinding cannot fake), and no
- * Origin or the runtime's own.
+ * POST /_local/events and /_local/dead-letters/redrive move leads, and any web page the developer
+ * visits can send a "simple" cross-origin POST (text/plain, form) to localhost. So every
+ * state-changing endpoint here needs `content-type: application/json` (which a cross-origin page
+ * can only send after a preflight), a Host that is a loopback name with the runtime's port (which
+ * DNS rebinding cannot fake), and no Origin or the runtime's own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { useUnitConfig } from '../../functions/runtime/unit-config.ts';
+import { localDeadLetters, redriveLocalRuntime } from '../../ops/redrive/local-runtime.ts';
 import type { EmbeddedSes } from '../embedded/ses.ts';
 import type { LocalEventBus } from '../runtime/local-event-bus.ts';
 import type { LocalStepFunctions } from '../runtime/local-step-functions.ts';
@@ -34,9 +37,9 @@ export interface LocalRuntimeParts {
   config: BusinessUnitConfig;
   clock: VirtualClock;
   ses: Pick<EmbeddedSes, 'outboxUrl'>;
-  bus: Pick<LocalEventBus, 'log' | 'put'>;
+  bus: Pick<LocalEventBus, 'log' | 'put' | 'deadLetters' | 'takeDeadLetters'>;
   busName: string;
-  stepFunctions: Pick<LocalStepFunctions, 'list'>;
+  stepFunctions: Pick<LocalStepFunctions, 'list' | 'arn'>;
 }
 
 export interface LocalRoutes {
@@ -104,6 +107,14 @@ const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer | u
 export function localRoutes(parts: LocalRuntimeParts): LocalRoutes {
   const { config, clock, ses, bus, busName, stepFunctions } = parts;
   let port = 0;
+  const redriveParts = () => ({
+    config,
+    clock,
+    bus,
+    busName,
+    stateMachineArn: stepFunctions.arn,
+    url: port ? `http://localhost:${port}` : undefined,
+  });
 
   /** Wraps a state-changing handler with the checks above. */
   const guarded =
@@ -176,6 +187,37 @@ export function localRoutes(parts: LocalRuntimeParts): LocalRoutes {
           stepFunctions.list().map(({ done: _done, ...e }) => e),
         );
       },
+    },
+    {
+      method: 'GET',
+      path: '/_local/dead-letters',
+      respond: async (_req, res) => {
+        try {
+          sendJson(res, 200, await localDeadLetters(redriveParts()));
+        } catch (error) {
+          sendProblem(res, 500, 'Could not list dead letters', (error as Error).message);
+        }
+      },
+    },
+    {
+      // The local side of `npm run redrive -- --local` (ops/redrive.ts); `{"dryRun": true}` only reports.
+      method: 'POST',
+      path: '/_local/dead-letters/redrive',
+      respond: guarded(async (req, res) => {
+        const raw = await readBody(req, MAX_EVENT_BYTES);
+        let body: { dryRun?: unknown } | undefined;
+        try {
+          body = JSON.parse(raw?.toString('utf8') || '{}') as typeof body;
+        } catch {
+          body = undefined;
+        }
+        if (!raw || typeof body !== 'object' || body === null) {
+          sendProblem(res, 400, 'Bad request', 'Send a JSON object such as {} or {"dryRun": true}.');
+          return;
+        }
+        const dryRun = body.dryRun === true;
+        sendJson(res, 200, await clock.track(() => redriveLocalRuntime(redriveParts(), { dryRun })));
+      }),
     },
     {
       // Changes nothing (it answers a question), and the capture handler calls it the way it

@@ -130,6 +130,8 @@ export const LIFECYCLE = {
       takes: 'previous',
       choice: 'Reassign?',
       decisions: {
+        // Taken when a touch's completion was lost on its way to the wait (see takeResult).
+        touched: 'AwaitDecision',
         reassign: 'HandOff',
         'continue-as-new': 'ContinueAsNew',
         wait: 'AwaitFirstTouch',
@@ -150,7 +152,12 @@ export const LIFECYCLE = {
       type: 'task',
       takes: 'previous',
       choice: 'StillAwaitingDecision?',
-      decisions: { 'continue-as-new': 'ContinueAsNew', wait: 'AwaitDecision' },
+      decisions: {
+        accepted: 'AwaitOutcome',
+        rejected: 'Recycle',
+        'continue-as-new': 'ContinueAsNew',
+        wait: 'AwaitDecision',
+      },
     },
     AwaitOutcome: {
       type: 'wait',
@@ -162,7 +169,7 @@ export const LIFECYCLE = {
       type: 'task',
       takes: 'previous',
       choice: 'StillAwaitingOutcome?',
-      decisions: { 'continue-as-new': 'ContinueAsNew', wait: 'AwaitOutcome' },
+      decisions: { closed: 'Outcome', 'continue-as-new': 'ContinueAsNew', wait: 'AwaitOutcome' },
     },
     Recycle: { type: 'task', takes: 'previous', decisions: { nurture: 'Nurture' } },
     Disqualify: { type: 'task', takes: 'previous', decisions: { done: 'Done' } },

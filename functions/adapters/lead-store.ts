@@ -34,9 +34,20 @@ export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }
 
 const QUARANTINE_DAYS = 30;
 
+/** Where a claimed result waits until it is delivered (a top-level attribute: no parent map needed). */
+const claimedAttribute = (kind: string) => `claimed:${kind}`;
+
 function toLead(item: Record<string, unknown>): Lead {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, waits: _waits, pending: _pending, ...lead } = item;
-  return lead as unknown as Lead;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, waits: _waits, pending, ...rest } = item;
+  const claimed = Object.keys(rest).filter((key) => key.startsWith('claimed:'));
+  const lead = Object.fromEntries(Object.entries(rest).filter(([key]) => !claimed.includes(key)));
+  const waitResults = [
+    ...new Set([
+      ...Object.keys((pending as object | undefined) ?? {}),
+      ...claimed.map((k) => k.slice('claimed:'.length)),
+    ]),
+  ];
+  return { ...lead, ...(waitResults.length ? { waitResults } : {}) } as unknown as Lead;
 }
 
 export class LeadStore implements LeadRepository {
@@ -226,12 +237,13 @@ export class LeadStore implements LeadRepository {
   }
 
   /** Stores the task token of the wait now in progress; returns the lead as it is now. */
+  /** Stores the wait's token; a result claimed for an earlier wait of this kind is over now. */
   async registerWait(
     leadId: string,
     kind: string,
     wait: StoredWait,
   ): Promise<{ lead: Lead; pending?: WaitResult }> {
-    const item = await this.fillWaitSlot(leadId, 'waits', kind, wait);
+    const item = await this.fillWaitSlot(leadId, 'waits', kind, wait, claimedAttribute(kind));
     return { lead: toLead(item), pending: (item.pending as Record<string, WaitResult> | undefined)?.[kind] };
   }
 
@@ -250,14 +262,15 @@ export class LeadStore implements LeadRepository {
     slot: 'waits' | 'pending',
     kind: string,
     value: StoredWait | WaitResult,
+    remove?: string,
   ): Promise<Record<string, unknown>> {
     const result = await documentClient().send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: leadKey(leadId),
-        UpdateExpression: 'SET #slot.#k = :value',
+        UpdateExpression: `SET #slot.#k = :value${remove ? ' REMOVE #remove' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#slot': slot, '#k': kind },
+        ExpressionAttributeNames: { '#slot': slot, '#k': kind, ...(remove ? { '#remove': remove } : {}) },
         ExpressionAttributeValues: { ':value': value },
         ReturnValues: 'ALL_NEW',
       }),
@@ -279,13 +292,14 @@ export class LeadStore implements LeadRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: leadKey(leadId),
-          UpdateExpression: 'REMOVE #waits.#k, #pending.#k',
-          ConditionExpression: '#waits.#k.#token = :token',
+          UpdateExpression: 'SET #claimed = #pending.#k REMOVE #waits.#k, #pending.#k',
+          ConditionExpression: '#waits.#k.#token = :token AND attribute_exists(#pending.#k)',
           ExpressionAttributeNames: {
             '#waits': 'waits',
             '#pending': 'pending',
             '#k': kind,
             '#token': 'token',
+            '#claimed': claimedAttribute(kind),
           },
           ExpressionAttributeValues: { ':token': token },
           ReturnValues: 'ALL_OLD',
@@ -310,6 +324,38 @@ export class LeadStore implements LeadRepository {
       waits: (result.Item?.waits as Record<string, StoredWait> | undefined) ?? {},
       pending: (result.Item?.pending as Record<string, WaitResult> | undefined) ?? {},
     };
+  }
+
+  async takeResult(leadId: string, kind: string): Promise<WaitResult | undefined> {
+    const result = await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: leadKey(leadId),
+        UpdateExpression: 'REMOVE #claimed, #pending.#k',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#pending': 'pending', '#k': kind, '#claimed': claimedAttribute(kind) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const old = result.Attributes ?? {};
+    return (
+      (old[claimedAttribute(kind)] as WaitResult | undefined) ??
+      (old.pending as Record<string, WaitResult> | undefined)?.[kind]
+    );
+  }
+
+  async requeue(leadId: string, kind: string): Promise<void> {
+    await unlessConditionFails(() =>
+      documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leadKey(leadId),
+          UpdateExpression: 'SET #pending.#k = #claimed REMOVE #claimed',
+          ConditionExpression: 'attribute_exists(#claimed)',
+          ExpressionAttributeNames: { '#pending': 'pending', '#k': kind, '#claimed': claimedAttribute(kind) },
+        }),
+      ),
+    );
   }
 
   async get(leadId: string): Promise<Lead | undefined> {

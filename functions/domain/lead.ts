@@ -130,6 +130,11 @@ export interface Lead {
   lastScoredSubmissionAt?: string;
   /** When LeadCaptured was last published for this lead. */
   announcedAt?: string;
+  /**
+   * Wait kinds with a result activity left (pending, or claimed and perhaps never delivered), as
+   * the store read them; never written (the store keeps the results themselves apart).
+   */
+  waitResults?: string[];
   /** Ids of the latest activities applied, so a redelivered one is recognised. */
   processedActivityIds?: string[];
   /** Set when a lifecycle step failed for good: where the lead was and why. */

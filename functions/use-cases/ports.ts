@@ -83,8 +83,17 @@ export interface LeadRepository {
   waits(leadId: string): Promise<{ waits: Record<string, StoredWait>; pending: Record<string, WaitResult> }>;
   /** Leaves a result for a wait of this kind, and returns the wait in progress, if any. */
   setPending(leadId: string, kind: string, result: WaitResult): Promise<StoredWait | undefined>;
-  /** Claims the right to complete the wait holding `token`; exactly one claimant wins. */
+  /**
+   * Claims the right to complete the wait holding `token` with the result pending for it;
+   * exactly one claimant wins. The result is kept as claimed until the next wait of that kind
+   * begins, so a completion lost on the way (a crash) can still be taken by the wait's own
+   * overdue step (`takeResult`).
+   */
   claimWait(leadId: string, kind: string, token: string): Promise<{ claimed: boolean; pending?: WaitResult }>;
+  /** Removes and returns the result claimed or pending for a wait of this kind, if any. */
+  takeResult(leadId: string, kind: string): Promise<WaitResult | undefined>;
+  /** A claimed result whose wait had already ended goes back to pending, for the next wait of its kind. */
+  requeue(leadId: string, kind: string): Promise<void>;
   /** Spam is kept apart from leads, for review, and expires. */
   quarantine(params: {
     profile: LeadProfile;

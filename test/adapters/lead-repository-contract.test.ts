@@ -248,6 +248,42 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     expect((await leads.claimWait(lead.leadId, 'decision', 'token-2')).claimed).toBe(true);
   });
 
+  it('keeps a claimed result until the next wait of its kind begins, for the overdue step to take', async () => {
+    const leads = make();
+    const lead = aLead();
+    await leads.create(lead);
+    const wait = (token: string) => ({ token, state: 'AwaitDecision', registeredAt: T0.toISOString() });
+    await leads.registerWait(lead.leadId, 'decision', wait('d1'));
+    await leads.setPending(lead.leadId, 'decision', { decision: 'accepted', timeoutSeconds: 5 });
+    // Nothing to claim without a result, and not with another token.
+    expect(await leads.claimWait(lead.leadId, 'outcome', 'd1')).toEqual({ claimed: false });
+    expect((await leads.claimWait(lead.leadId, 'decision', 'd1')).claimed).toBe(true);
+    expect((await leads.get(lead.leadId))?.waitResults).toEqual(['decision']);
+    // Stale: back to pending, where the next wait of the kind finds it.
+    await leads.requeue(lead.leadId, 'decision');
+    await leads.requeue(lead.leadId, 'decision');
+    expect((await leads.waits(lead.leadId)).pending).toEqual({
+      decision: { decision: 'accepted', timeoutSeconds: 5 },
+    });
+    expect((await leads.registerWait(lead.leadId, 'decision', wait('d2'))).pending).toEqual({
+      decision: 'accepted',
+      timeoutSeconds: 5,
+    });
+    // Claimed and delivered: the next wait of the kind forgets it.
+    expect((await leads.claimWait(lead.leadId, 'decision', 'd2')).claimed).toBe(true);
+    await leads.registerWait(lead.leadId, 'decision', wait('d3'));
+    expect(await leads.takeResult(lead.leadId, 'decision')).toBeUndefined();
+    // Claimed and lost: the overdue step takes it, once.
+    await leads.setPending(lead.leadId, 'decision', { decision: 'rejected', reason: 'no budget' });
+    expect((await leads.claimWait(lead.leadId, 'decision', 'd3')).claimed).toBe(true);
+    expect(await leads.takeResult(lead.leadId, 'decision')).toEqual({
+      decision: 'rejected',
+      reason: 'no budget',
+    });
+    expect(await leads.takeResult(lead.leadId, 'decision')).toBeUndefined();
+    expect((await leads.get(lead.leadId))?.waitResults).toBeUndefined();
+  });
+
   it('lists leads by stage, oldest update first', async () => {
     const leads = make();
     const stage = 'touched';

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ScoringConfig } from '../../config/schema.ts';
 import type { LeadProfile, LeadScore } from '../../functions/domain/lead.ts';
-import { decayFactor, scoreLead } from '../../functions/domain/scoring.ts';
+import {
+  decayFactor,
+  engagementScores,
+  engagementSpacingMs,
+  scoreLead,
+} from '../../functions/domain/scoring.ts';
 
 const config = ScoringConfig.parse({
   fitRules: [
@@ -138,5 +143,31 @@ describe('scoreLead', () => {
       now,
     );
     expect(score.engagement).toBe(20);
+  });
+});
+
+describe('engagement cap', () => {
+  const cap = { perType: 3, periodDays: 30 };
+  const now = new Date('2026-03-23T09:00:00.000Z');
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+
+  it('scores an engagement while fewer than perType of its type fell in the period before it', () => {
+    const two = [
+      { type: 'email-clicked', at: daysAgo(1) },
+      { type: 'email-clicked', at: daysAgo(29) },
+      { type: 'webinar-attended', at: daysAgo(1) },
+    ];
+    expect(engagementScores(two, 'email-clicked', now, cap)).toBe(true);
+    const three = [...two, { type: 'email-clicked', at: daysAgo(2) }];
+    expect(engagementScores(three, 'email-clicked', now, cap)).toBe(false);
+    // Another type, and one that fell out of the period, do not count.
+    expect(engagementScores(three, 'webinar-attended', now, cap)).toBe(true);
+    const aged = [...two, { type: 'email-clicked', at: daysAgo(30) }];
+    expect(engagementScores(aged, 'email-clicked', now, cap)).toBe(true);
+  });
+
+  it('spaces re-submissions out by the period shared among the allowed ones', () => {
+    expect(engagementSpacingMs(cap)).toBe(10 * 86_400_000);
+    expect(engagementSpacingMs({ perType: 1, periodDays: 7 })).toBe(7 * 86_400_000);
   });
 });

@@ -191,20 +191,28 @@ describe('completeWait (the activity side)', () => {
     expect(ports.callbacks.completed).toEqual([{ token: 'd1', output: earlier }]);
   });
 
-  it('keeps the claimed result, not its own, pending when that token turns out stale', async () => {
-    const ports = inMemoryPorts({ now: NOW });
-    const earlier = { decision: 'rejected', reason: 'left first' };
-    const leads = new LosingClaims({ claimed: true, pending: earlier });
-    ports.leads = leads;
-    await storedLead(ports, HOT, { stage: 'touched' });
-    await leads.registerWait(HOT_ID, 'decision', { token: 'd1', state: 'AwaitDecision', registeredAt: NOW });
+  it('puts the claimed result back to pending when the token turns out stale; the next wait takes it', async () => {
+    const ports = await setUp('touched');
+    await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' });
     ports.callbacks.markStale('d1');
     expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('pending');
-    const { pending } = await leads.registerWait(HOT_ID, 'decision', {
-      token: 'd2',
-      state: 'AwaitDecision',
-      registeredAt: NOW,
+    expect((await ports.leads.waits(HOT_ID)).pending).toEqual({ decision: accepted.result });
+    expect(await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd2' })).toEqual({
+      registered: 'decision',
+      completedAtOnce: true,
     });
-    expect(pending).toEqual(earlier);
+    expect(ports.callbacks.completed).toEqual([{ token: 'd2', output: accepted.result }]);
+  });
+
+  it("lets the wait's overdue step take a claimed result whose completion never arrived", async () => {
+    const ports = await setUp('touched');
+    await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' });
+    // The activity claims the token, then the process stops before Step Functions hears of it.
+    await ports.leads.setPending(HOT_ID, 'decision', accepted.result);
+    expect((await ports.leads.claimWait(HOT_ID, 'decision', 'd1')).claimed).toBe(true);
+    expect((await reload(ports, HOT_ID)).waitResults).toEqual(['decision']);
+    expect(await ports.leads.takeResult(HOT_ID, 'decision')).toEqual(accepted.result);
+    expect(await ports.leads.takeResult(HOT_ID, 'decision')).toBeUndefined();
+    expect((await reload(ports, HOT_ID)).waitResults).toBeUndefined();
   });
 });

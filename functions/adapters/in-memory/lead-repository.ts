@@ -28,6 +28,7 @@ interface StoredLead {
   lead: Lead;
   waits: Record<string, StoredWait>;
   pending: Record<string, WaitResult>;
+  claimed: Record<string, WaitResult>;
   archived: TimelineEntry[][];
 }
 
@@ -56,12 +57,20 @@ export class InMemoryLeadRepository implements LeadRepository {
 
   async get(leadId: string): Promise<Lead | undefined> {
     const item = this.items.get(leadId);
-    return item ? copy(item.lead) : undefined;
+    if (!item) return undefined;
+    const waitResults = [...new Set([...Object.keys(item.pending), ...Object.keys(item.claimed)])];
+    return { ...copy(item.lead), ...(waitResults.length ? { waitResults } : {}) };
   }
 
   async create(lead: Lead): Promise<'created' | 'exists'> {
     if (this.items.has(lead.leadId)) return 'exists';
-    this.items.set(lead.leadId, { lead: copy({ sla: {}, ...lead }), waits: {}, pending: {}, archived: [] });
+    this.items.set(lead.leadId, {
+      lead: copy({ sla: {}, ...lead }),
+      waits: {},
+      pending: {},
+      claimed: {},
+      archived: [],
+    });
     return 'created';
   }
 
@@ -138,6 +147,7 @@ export class InMemoryLeadRepository implements LeadRepository {
   ): Promise<{ lead: Lead; pending?: WaitResult }> {
     const item = this.existing(leadId);
     item.waits[kind] = copy(wait);
+    delete item.claimed[kind];
     return { lead: copy(item.lead), pending: item.pending[kind] && copy(item.pending[kind]) };
   }
 
@@ -153,11 +163,28 @@ export class InMemoryLeadRepository implements LeadRepository {
     token: string,
   ): Promise<{ claimed: boolean; pending?: WaitResult }> {
     const item = this.items.get(leadId);
-    if (!item || item.waits[kind]?.token !== token) return { claimed: false };
-    const pending = item.pending[kind];
+    const pending = item?.pending[kind];
+    if (!item || item.waits[kind]?.token !== token || !pending) return { claimed: false };
+    item.claimed[kind] = pending;
     delete item.waits[kind];
     delete item.pending[kind];
-    return { claimed: true, pending };
+    return { claimed: true, pending: copy(pending) };
+  }
+
+  async takeResult(leadId: string, kind: string): Promise<WaitResult | undefined> {
+    const item = this.existing(leadId);
+    const result = item.claimed[kind] ?? item.pending[kind];
+    delete item.claimed[kind];
+    delete item.pending[kind];
+    return result && copy(result);
+  }
+
+  async requeue(leadId: string, kind: string): Promise<void> {
+    const item = this.items.get(leadId);
+    const claimed = item?.claimed[kind];
+    if (!item || !claimed) return;
+    item.pending[kind] = claimed;
+    delete item.claimed[kind];
   }
 
   async quarantine(request: QuarantineRequest): Promise<string> {

@@ -4,11 +4,15 @@
  * are alerted once for that deadline and a new window starts; the wait goes on.
  */
 import type { SlaConfig } from '../../../config/schema.ts';
+import type { Outcome } from '../../../workflows/lifecycle-contract.ts';
 import { deadlineAfter, timeoutSecondsUntil } from '../../domain/sla-policy.ts';
 import type { Step } from './step.ts';
 import type { StepContext } from './step-context.ts';
+import { lostCompletion } from './wait-handshake.ts';
 
 interface Deadline {
+  /** The wait whose overdue step this is. */
+  wait: 'decision' | 'outcome';
   /** Where the due instant lives on the lead (`sla.<field>`). */
   field: 'acceptanceDueAt' | 'outcomeDueAt';
   label: string;
@@ -18,12 +22,14 @@ interface Deadline {
 }
 
 const DECISION: Deadline = {
+  wait: 'decision',
   field: 'acceptanceDueAt',
   label: 'Accept/reject',
   kind: 'decision-overdue',
   window: 'acceptanceMinutes',
 };
 const OUTCOME: Deadline = {
+  wait: 'outcome',
   field: 'outcomeDueAt',
   label: 'Outcome',
   kind: 'outcome-overdue',
@@ -31,6 +37,8 @@ const OUTCOME: Deadline = {
 };
 
 async function overdue(ctx: StepContext, deadline: Deadline) {
+  const lost = await lostCompletion(ctx, deadline.wait);
+  if (lost) return lost;
   const lead = await ctx.lead();
   const dueAt = lead.sla?.[deadline.field];
   // Woken before the deadline (long deadlines take several capped waits): just wait on.
@@ -54,5 +62,7 @@ async function overdue(ctx: StepContext, deadline: Deadline) {
   return { decision: 'wait' as const, timeoutSeconds: next.timeoutSeconds };
 }
 
-export const decisionOverdue: Step<'DecisionOverdue'> = (ctx) => overdue(ctx, DECISION);
-export const outcomeOverdue: Step<'OutcomeOverdue'> = (ctx) => overdue(ctx, OUTCOME);
+export const decisionOverdue: Step<'DecisionOverdue'> = (ctx) =>
+  overdue(ctx, DECISION) as Promise<Outcome<'DecisionOverdue'>>;
+export const outcomeOverdue: Step<'OutcomeOverdue'> = (ctx) =>
+  overdue(ctx, OUTCOME) as Promise<Outcome<'OutcomeOverdue'>>;

@@ -7,6 +7,8 @@
  * and mails. Markers and event ids are per hand-off, so a lead handed off again (recycled,
  * reassigned) gets a fresh ladder.
  */
+
+import type { Outcome } from '../../../workflows/lifecycle-contract.ts';
 import { businessMinutesBetween } from '../../domain/business-hours.ts';
 import type { Lead } from '../../domain/lead.ts';
 import { type FirstTouchState, type FirstTouchStep, nextFirstTouchStep } from '../../domain/sla-policy.ts';
@@ -14,6 +16,7 @@ import { ownerRef } from '../../domain/timeline.ts';
 import type { PublishedEvent } from '../ports.ts';
 import type { Step } from './step.ts';
 import type { Alert, StepContext } from './step-context.ts';
+import { lostCompletion } from './wait-handshake.ts';
 
 type AlertingStep = Extract<
   FirstTouchStep,
@@ -95,6 +98,8 @@ function escalation(
 const FALLBACK_RECHECK_SECONDS = 30 * 86_400;
 
 export const firstTouchOverdue: Step<'FirstTouchOverdue'> = async (ctx) => {
+  const lost = await lostCompletion(ctx, 'first-touch');
+  if (lost) return lost as Outcome<'FirstTouchOverdue'>;
   const lead = await ctx.lead();
   const ladder = lead.sla?.ladder;
   if (!ladder) throw new Error(`Lead ${lead.leadId} has no first-touch ladder`);

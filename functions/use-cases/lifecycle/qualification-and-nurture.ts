@@ -10,6 +10,7 @@ import { ownerRef } from '../../domain/timeline.ts';
 import type { LeadChange, PublishedEvent } from '../ports.ts';
 import type { Step } from './step.ts';
 import type { StepContext } from './step-context.ts';
+import { lostCompletion } from './wait-handshake.ts';
 
 /** Score and qualification of the lead as it is now. */
 function assess(ctx: StepContext, lead: Lead) {
@@ -104,6 +105,8 @@ async function startNurture(
 }
 
 export const nurtureCheck: Step<'NurtureCheck'> = async (ctx, { previous }) => {
+  // An engagement whose wake-up was lost still counts as one.
+  const lost = await lostCompletion(ctx, 'nurture');
   const lead = await ctx.lead();
   const { score, qualification } = assess(ctx, lead);
   const verdict = nurtureDecision(
@@ -114,7 +117,7 @@ export const nurtureCheck: Step<'NurtureCheck'> = async (ctx, { previous }) => {
     },
     ctx.config.nurture,
   );
-  const woken = previous.decision === 'engaged';
+  const woken = previous.decision === 'engaged' || lost?.decision === 'engaged';
   const qualified = verdict.decision === 'qualified' && qualification.decision === 'sql';
   const timeline = [
     ...(woken ? [ctx.entry('rescored', `Re-scored after engagement: ${score.total}`)] : []),

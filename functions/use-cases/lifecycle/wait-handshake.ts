@@ -15,8 +15,10 @@ import {
   type WaitStateName,
   waitKind,
 } from '../../../workflows/lifecycle-contract.ts';
+import { timeoutSecondsUntil } from '../../domain/sla-policy.ts';
 import { capWait } from '../../domain/wait-limits.ts';
 import type { LifecyclePorts, StoredWait, WaitResult } from '../ports.ts';
+import type { StepContext } from './step-context.ts';
 
 export async function registerWait(
   ports: LifecyclePorts,
@@ -62,8 +64,9 @@ export async function completeWait(
   const claim = await ports.leads.claimWait(leadId, kind, wait.token);
   if (!claim.claimed || !claim.pending) return 'pending';
   if ((await ports.callbacks.completeWait(wait.token, claim.pending)) === 'stale') {
-    // That wait had already timed out: keep the result for the next wait of this kind.
-    await ports.leads.setPending(leadId, kind, claim.pending);
+    // That wait had already timed out: the result goes back to pending for the next wait of
+    // this kind (unless the timed-out wait's overdue step has taken it meanwhile).
+    await ports.leads.requeue(leadId, kind);
     return 'pending';
   }
   return 'completed';
@@ -80,4 +83,25 @@ export async function completePending(
   for (const kind of kinds)
     results.push({ kind, result: await completeWait(ports, leadId, kind, waits[kind]) });
   return results;
+}
+
+/**
+ * What the overdue step of a wait takes first: a result activity left for that wait that never
+ * reached it (the completion was lost between claiming the token and calling Step Functions, or
+ * the wait timed out just as it came). Its wait is renewed from the deadline stored on the lead.
+ */
+export async function lostCompletion(ctx: StepContext, kind: WaitKind): Promise<WaitResult | undefined> {
+  const lead = await ctx.lead();
+  // The lead as read says whether there is one: no extra request in the usual case.
+  if (!lead.waitResults?.includes(kind)) return undefined;
+  const result = await ctx.ports.leads.takeResult(ctx.leadId, kind);
+  if (!result) return undefined;
+  const sla = lead.sla ?? {};
+  const dueAt =
+    result.decision === 'touched'
+      ? sla.acceptanceDueAt
+      : result.decision === 'accepted'
+        ? sla.outcomeDueAt
+        : undefined;
+  return dueAt ? { ...result, timeoutSeconds: timeoutSecondsUntil(ctx.now, dueAt) } : result;
 }

@@ -139,10 +139,13 @@ export class Meter {
               // gsi1 projects keys + leadId, stage, profile, reasons, quarantinedAt (under 1 KB):
               // a new item writes its entry once, a stage change (new index key) twice, a profile
               // change once; timeline and SLA updates leave the index alone.
-              const expression = String(input.UpdateExpression ?? '');
+              // Attribute names go through placeholders (#n0 …): look at what they name.
+              const named = new Set(
+                Object.values((input.ExpressionAttributeNames ?? {}) as Record<string, string>),
+              );
               if (command === 'PutItemCommand') tally.wruGsi += 1;
-              else if (expression.includes('gsi1pk')) tally.wruGsi += 2;
-              else if (expression.includes('#profile')) tally.wruGsi += 1;
+              else if (named.has('gsi1pk')) tally.wruGsi += 2;
+              else if (named.has('profile')) tally.wruGsi += 1;
             }
           }
           return result;

@@ -4,6 +4,7 @@
  *
  *   npm start -- --unit demo --port 3000 --in-memory
  *   npm start -- --clock-speed 3600 --clock-start 2026-03-27T16:30:00+01:00
+ *   npm start -- --keys-dir /tmp/keys     (the signing key `npm run token -- --keys-dir` uses)
  */
 import { parseArgs } from 'node:util';
 import { startLeadflowLocal } from './runtime/leadflow-local.ts';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'clock-speed': { type: 'string' },
     'clock-start': { type: 'string' },
+    'keys-dir': { type: 'string' },
   },
   strict: true,
 });
@@ -41,6 +43,7 @@ try {
     port: Number(values.port),
     inMemory: values['in-memory'],
     dataDir: values['data-dir'],
+    keyDir: values['keys-dir'],
     // Without clock options the runtime keeps the machine's time; with them, time is paced
     // (and stands still while work is in flight, so walk-throughs are exact on any machine).
     clock: new VirtualClock(paced ? { mode: 'paced', start, speed } : { mode: 'wall' }),

@@ -2,6 +2,11 @@
  * The unit's event bus, locally: PutEvents accepts events like EventBridge and delivers them
  * asynchronously to the targets of the rules read back from the synthesized template.
  * Every event is kept in an in-memory log for the outbox page and tests.
+ *
+ * A target that fails is redelivered as Lambda's asynchronous invocation does it for EventBridge
+ * targets (`sendAsyncFailuresTo` in infra, retryAttempts 2): two more attempts, one minute and
+ * then two minutes later on the virtual clock, with the same event id; only then is the
+ * delivery parked as a dead letter (what the on-failure queue holds on AWS).
  */
 import { randomUUID } from 'node:crypto';
 import type { SynthesizedEventRule } from '../../infra/synth.ts';
@@ -17,6 +22,20 @@ export interface BusEvent {
   deliveredTo: string[];
 }
 
+/** A delivery no target took: the event, kept for the redrive command (what a target DLQ holds on AWS). */
+export interface DeadLetter {
+  id: string;
+  event: Omit<BusEvent, 'deliveredTo'>;
+  target: string;
+  error: string;
+  parkedAt: string;
+  /** Invocations tried before it was parked (1 + the redeliveries). */
+  attempts: number;
+}
+
+/** Lambda's default for asynchronous invocations: 2 retries, 1 and 2 minutes apart. */
+export const REDELIVERY_DELAYS_MS: readonly number[] = [60_000, 120_000];
+
 function matches(rule: SynthesizedEventRule, event: Pick<BusEvent, 'source' | 'detail-type'>): boolean {
   const { source, 'detail-type': detailType } = rule.eventPattern;
   return (
@@ -27,6 +46,11 @@ function matches(rule: SynthesizedEventRule, event: Pick<BusEvent, 'source' | 'd
 export class LocalEventBus {
   readonly log: BusEvent[] = [];
   private readonly deliveries = new Set<Promise<void>>();
+  private readonly parked: DeadLetter[] = [];
+  /** Redeliveries waiting for their instant on the clock (their cancel functions). */
+  private readonly redeliveries = new Set<() => void>();
+  /** The pause before each redelivery of a failed target; `[]` parks at the first failure. */
+  redeliveryDelaysMs: readonly number[] = REDELIVERY_DELAYS_MS;
 
   constructor(
     private readonly busName: string,
@@ -76,7 +100,7 @@ export class LocalEventBus {
     return { EventId: event.id };
   }
 
-  private deliver(event: BusEvent, handler: string): void {
+  private deliver(event: BusEvent, handler: string, attempt = 1): void {
     this.clock.enter();
     const lambdaEvent = {
       version: '0',
@@ -95,14 +119,61 @@ export class LocalEventBus {
       .then(() => {
         event.deliveredTo.push(handler);
       })
-      .catch((error: unknown) =>
-        console.error(`[local-bus] ${handler} failed for ${event['detail-type']}:`, error),
-      )
+      .catch((error: unknown) => {
+        const pause = this.redeliveryDelaysMs[attempt - 1];
+        const next = pause === undefined ? 'parked' : `again in ${pause / 1000} s`;
+        console.error(
+          `[local-bus] ${handler} failed for ${event['detail-type']} (attempt ${attempt}, ${next}):`,
+          error,
+        );
+        if (pause !== undefined) return this.redeliverLater(event, handler, attempt + 1, pause);
+        const { deliveredTo: _delivered, ...kept } = event;
+        this.parked.push({
+          id: randomUUID(),
+          event: structuredClone(kept),
+          target: handler,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          parkedAt: this.clock.now().toISOString(),
+          attempts: attempt,
+        });
+      })
       .finally(() => {
         this.deliveries.delete(delivery);
         this.clock.leave();
       });
     this.deliveries.add(delivery);
+  }
+
+  /** Invokes the target again after `pause` of virtual time; the runtime is idle meanwhile. */
+  private redeliverLater(event: BusEvent, handler: string, attempt: number, pause: number): void {
+    const cancel = this.clock.at(new Date(this.clock.now().getTime() + pause), () => {
+      this.redeliveries.delete(cancel);
+      this.deliver(event, handler, attempt);
+    });
+    this.redeliveries.add(cancel);
+  }
+
+  /** Failed deliveries waiting for their next attempt. */
+  get pendingRedeliveries(): number {
+    return this.redeliveries.size;
+  }
+
+  /** Drops the redeliveries still waiting (a runtime that stops takes them with it, as a crash would). */
+  cancelRedeliveries(): void {
+    for (const cancel of this.redeliveries) cancel();
+    this.redeliveries.clear();
+  }
+
+  /** The deliveries parked so far, oldest first (a copy). */
+  deadLetters(): DeadLetter[] {
+    return structuredClone(this.parked);
+  }
+
+  /** Removes and returns the parked deliveries with these ids (all of them without ids). */
+  takeDeadLetters(ids?: readonly string[]): DeadLetter[] {
+    const taken = this.parked.filter((d) => !ids || ids.includes(d.id));
+    for (const d of taken) this.parked.splice(this.parked.indexOf(d), 1);
+    return taken;
   }
 
   async drain(): Promise<void> {

@@ -34,13 +34,19 @@ export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }
 
 const QUARANTINE_DAYS = 30;
 
-/** Where a claimed result waits until it is delivered (a top-level attribute: no parent map needed). */
+/**
+ * Where a claimed result, and the token it was claimed with, stay until the next wait of their
+ * kind begins (top-level attributes: no parent map needed).
+ */
 const claimedAttribute = (kind: string) => `claimed:${kind}`;
+const claimedTokenAttribute = (kind: string) => `claimedToken:${kind}`;
 
 function toLead(item: Record<string, unknown>): Lead {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, waits: _waits, pending, ...rest } = item;
   const claimed = Object.keys(rest).filter((key) => key.startsWith('claimed:'));
-  const lead = Object.fromEntries(Object.entries(rest).filter(([key]) => !claimed.includes(key)));
+  const lead = Object.fromEntries(
+    Object.entries(rest).filter(([key]) => !key.startsWith('claimed:') && !key.startsWith('claimedToken:')),
+  );
   const waitResults = [
     ...new Set([
       ...Object.keys((pending as object | undefined) ?? {}),
@@ -243,7 +249,10 @@ export class LeadStore implements LeadRepository {
     kind: string,
     wait: StoredWait,
   ): Promise<{ lead: Lead; pending?: WaitResult }> {
-    const item = await this.fillWaitSlot(leadId, 'waits', kind, wait, claimedAttribute(kind));
+    const item = await this.fillWaitSlot(leadId, 'waits', kind, wait, [
+      claimedAttribute(kind),
+      claimedTokenAttribute(kind),
+    ]);
     return { lead: toLead(item), pending: (item.pending as Record<string, WaitResult> | undefined)?.[kind] };
   }
 
@@ -262,15 +271,19 @@ export class LeadStore implements LeadRepository {
     slot: 'waits' | 'pending',
     kind: string,
     value: StoredWait | WaitResult,
-    remove?: string,
+    remove: string[] = [],
   ): Promise<Record<string, unknown>> {
     const result = await documentClient().send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: leadKey(leadId),
-        UpdateExpression: `SET #slot.#k = :value${remove ? ' REMOVE #remove' : ''}`,
+        UpdateExpression: `SET #slot.#k = :value${remove.length ? ` REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#slot': slot, '#k': kind, ...(remove ? { '#remove': remove } : {}) },
+        ExpressionAttributeNames: {
+          '#slot': slot,
+          '#k': kind,
+          ...Object.fromEntries(remove.map((name, i) => [`#r${i}`, name])),
+        },
         ExpressionAttributeValues: { ':value': value },
         ReturnValues: 'ALL_NEW',
       }),
@@ -292,7 +305,8 @@ export class LeadStore implements LeadRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: leadKey(leadId),
-          UpdateExpression: 'SET #claimed = #pending.#k REMOVE #waits.#k, #pending.#k',
+          UpdateExpression:
+            'SET #claimed = #pending.#k, #claimedToken = :token REMOVE #waits.#k, #pending.#k',
           ConditionExpression: '#waits.#k.#token = :token AND attribute_exists(#pending.#k)',
           ExpressionAttributeNames: {
             '#waits': 'waits',
@@ -300,6 +314,7 @@ export class LeadStore implements LeadRepository {
             '#k': kind,
             '#token': 'token',
             '#claimed': claimedAttribute(kind),
+            '#claimedToken': claimedTokenAttribute(kind),
           },
           ExpressionAttributeValues: { ':token': token },
           ReturnValues: 'ALL_OLD',
@@ -313,16 +328,20 @@ export class LeadStore implements LeadRepository {
 
   async waits(leadId: string) {
     const result = await documentClient().send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: leadKey(leadId),
-        ProjectionExpression: 'waits, pending',
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.tableName, Key: leadKey(leadId), ConsistentRead: true }),
     );
+    const item = result.Item ?? {};
+    const claimed: Record<string, { token: string; result: WaitResult }> = {};
+    for (const [key, value] of Object.entries(item)) {
+      if (!key.startsWith('claimed:')) continue;
+      const kind = key.slice('claimed:'.length);
+      const token = item[claimedTokenAttribute(kind)];
+      if (typeof token === 'string') claimed[kind] = { token, result: value as WaitResult };
+    }
     return {
-      waits: (result.Item?.waits as Record<string, StoredWait> | undefined) ?? {},
-      pending: (result.Item?.pending as Record<string, WaitResult> | undefined) ?? {},
+      waits: (item.waits as Record<string, StoredWait> | undefined) ?? {},
+      pending: (item.pending as Record<string, WaitResult> | undefined) ?? {},
+      claimed,
     };
   }
 
@@ -331,9 +350,14 @@ export class LeadStore implements LeadRepository {
       new UpdateCommand({
         TableName: this.tableName,
         Key: leadKey(leadId),
-        UpdateExpression: 'REMOVE #claimed, #pending.#k',
+        UpdateExpression: 'REMOVE #claimed, #claimedToken, #pending.#k',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#pending': 'pending', '#k': kind, '#claimed': claimedAttribute(kind) },
+        ExpressionAttributeNames: {
+          '#pending': 'pending',
+          '#k': kind,
+          '#claimed': claimedAttribute(kind),
+          '#claimedToken': claimedTokenAttribute(kind),
+        },
         ReturnValues: 'ALL_OLD',
       }),
     );
@@ -350,9 +374,14 @@ export class LeadStore implements LeadRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: leadKey(leadId),
-          UpdateExpression: 'SET #pending.#k = #claimed REMOVE #claimed',
+          UpdateExpression: 'SET #pending.#k = #claimed REMOVE #claimed, #claimedToken',
           ConditionExpression: 'attribute_exists(#claimed)',
-          ExpressionAttributeNames: { '#pending': 'pending', '#k': kind, '#claimed': claimedAttribute(kind) },
+          ExpressionAttributeNames: {
+            '#pending': 'pending',
+            '#k': kind,
+            '#claimed': claimedAttribute(kind),
+            '#claimedToken': claimedTokenAttribute(kind),
+          },
         }),
       ),
     );

@@ -79,8 +79,12 @@ export interface LeadRepository {
   timeline(leadId: string): Promise<TimelineEntry[]>;
   /** Stores the token of the wait now in progress; returns the lead and any result already left for it. */
   registerWait(leadId: string, kind: string, wait: StoredWait): Promise<{ lead: Lead; pending?: WaitResult }>;
-  /** The waits in progress (their tokens) and the results left for waits, by kind. */
-  waits(leadId: string): Promise<{ waits: Record<string, StoredWait>; pending: Record<string, WaitResult> }>;
+  /** The waits in progress (their tokens), the results left for waits, and the claimed ones, by kind. */
+  waits(leadId: string): Promise<{
+    waits: Record<string, StoredWait>;
+    pending: Record<string, WaitResult>;
+    claimed: Record<string, { token: string; result: WaitResult }>;
+  }>;
   /** Leaves a result for a wait of this kind, and returns the wait in progress, if any. */
   setPending(leadId: string, kind: string, result: WaitResult): Promise<StoredWait | undefined>;
   /**

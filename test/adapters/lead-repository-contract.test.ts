@@ -190,7 +190,7 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
       claimed: true,
       pending: { decision: 'accepted', timeoutSeconds: 60 },
     });
-    expect(await leads.waits(lead.leadId)).toEqual({ waits: {}, pending: {} });
+    expect(await leads.waits(lead.leadId)).toMatchObject({ waits: {}, pending: {} });
   });
 
   it('keeps the recent timeline on the lead and the whole of it readable, however long it grows', async () => {

@@ -5,7 +5,7 @@
  * than the SDK makes is absorbed by the SDK's own retries; one that fails `sdkAttempts` in a row
  * fails the Lambda, and then the state machine's Retry (steps) or the bus's redelivery
  * (activity) has to carry the work through, repeating nothing: the same timeline, the same
- * events (by id) and every mail once. Known defects are in faults-known-defects.test.ts.
+ * events (by id) and every mail once. More alert and wait cases: faults-alerts-and-waits.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { contactSales } from '../../local/driver.ts';

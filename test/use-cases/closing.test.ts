@@ -41,7 +41,7 @@ describe('Disqualify', () => {
         occurredAt: NOW,
       },
     ]);
-    expect(ports.mailer.sent).toEqual([]);
+    expect(ports.mailer.grouped()).toEqual([]);
   });
 
   it.each(['assigned', 'touched', 'accepted'] as const)(
@@ -130,10 +130,10 @@ describe('RecordFailure', () => {
         { stage: 'assigned', error: message },
       ],
     ]);
-    expect(ports.mailer.sent.map((m) => [m.to, m.subject])).toEqual([
+    expect(ports.mailer.grouped().map((m) => [m.to, m.subject])).toEqual([
       [[OPS], `Leadflow could not process lead ${HOT_ID}`],
     ]);
-    expect(ports.mailer.sent[0]?.text).toContain(`A lifecycle step failed after retries: ${message}.`);
+    expect(ports.mailer.grouped()[0]?.text).toContain(`A lifecycle step failed after retries: ${message}.`);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual([`failure-assigned:${stored.createdAt}`]);
   });
 
@@ -158,7 +158,7 @@ describe('RecordFailure', () => {
     });
     expect(await ports.leads.get('ld_missing')).toBeUndefined();
     expect(ports.events.published).toEqual([]);
-    expect(ports.mailer.sent).toEqual([]);
+    expect(ports.mailer.grouped()).toEqual([]);
   });
 
   it('frees the rep of a lead that failed while held', async () => {

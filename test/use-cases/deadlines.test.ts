@@ -39,7 +39,7 @@ describe('DecisionOverdue', () => {
     const before = await leadIn(ports, 'touched', { 'sla.acceptanceDueAt': MONDAY_13 });
     expect(await overdue(ports)).toEqual({ decision: 'wait', timeoutSeconds: 3 * 3600 });
     expect(await reload(ports, HOT_ID)).toEqual(before);
-    expect(ports.mailer.sent).toHaveLength(1);
+    expect(ports.mailer.grouped()).toHaveLength(1);
   });
 
   it('records the overdue decision once, alerts rep and manager once and waits for the next window', async () => {
@@ -58,7 +58,7 @@ describe('DecisionOverdue', () => {
         summary: `Accept/reject overdue since ${MONDAY_13}; manager alerted`,
       },
     ]);
-    expect(ports.mailer.sent.slice(1).map((m) => [m.to, m.subject])).toEqual([
+    expect(ports.mailer.grouped().slice(1).map((m) => [m.to, m.subject])).toEqual([
       [[ANNA, MARA, SALES_LEAD], `Accept or reject ${EVA}: decision overdue`],
     ]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1', `decision-overdue-${MONDAY_13}`]);
@@ -67,13 +67,13 @@ describe('DecisionOverdue', () => {
     // Retried: the new window is not due, so nothing more happens.
     expect(await overdue(ports)).toEqual({ decision: 'wait', timeoutSeconds: 86_400 });
     expect((await reload(ports, HOT_ID)).version).toBe(before.version + 1);
-    expect(ports.mailer.sent).toHaveLength(2);
+    expect(ports.mailer.grouped()).toHaveLength(2);
 
     // The next window passes too: a second alert, keyed by that deadline.
     ports.clock.set(TUESDAY_13);
     expect(await overdue(ports)).toEqual({ decision: 'wait', timeoutSeconds: 86_400 });
     expect(ports.alerts.markersOf(HOT_ID)).toContain(`decision-overdue-${TUESDAY_13}`);
-    expect(ports.mailer.sent).toHaveLength(3);
+    expect(ports.mailer.grouped()).toHaveLength(3);
   });
 
   it('does not mail twice for the same deadline even if it is recorded again', async () => {
@@ -141,7 +141,7 @@ describe('OutcomeOverdue', () => {
     expect(lead.timeline.slice(before.timeline.length).map((e) => [e.type, e.summary])).toEqual([
       ['outcome-overdue', `Outcome overdue since ${MONDAY_13}; manager alerted`],
     ]);
-    expect(ports.mailer.sent.slice(1).map((m) => [m.to, m.subject])).toEqual([
+    expect(ports.mailer.grouped().slice(1).map((m) => [m.to, m.subject])).toEqual([
       [[ANNA, MARA, SALES_LEAD], `Outcome overdue for ${EVA}: record won or lost`],
     ]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1', `outcome-overdue-${MONDAY_13}`]);
@@ -150,7 +150,7 @@ describe('OutcomeOverdue', () => {
       decision: 'wait',
       timeoutSeconds: MAX_WAIT_SECONDS,
     });
-    expect(ports.mailer.sent).toHaveLength(2);
+    expect(ports.mailer.grouped()).toHaveLength(2);
   });
 
   it('treats a lead without an outcome deadline as overdue now', async () => {
@@ -172,6 +172,6 @@ describe('DecisionOverdue with the decision deadline and the outcome deadline bo
       decision: 'wait',
       timeoutSeconds: 86_400,
     });
-    expect(ports.mailer.sent).toHaveLength(1);
+    expect(ports.mailer.grouped()).toHaveLength(1);
   });
 });

@@ -130,10 +130,10 @@ describe('alerts and failures that do not depend on the step finishing', () => {
     const message = { to: [ANNA], subject: 'SLA breached: Eva', text: 'Please call.\n' };
     await ports.alerts.record(HOT_ID, 'breach-1', message, ports.clock.now());
     await runStep(ports, 'Resume', HOT_ID, {});
-    expect(ports.mailer.sent).toEqual([message]);
+    expect(ports.mailer.grouped()).toEqual([message]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['breach-1']);
     await runStep(ports, 'Resume', HOT_ID, {});
-    expect(ports.mailer.sent).toHaveLength(1);
+    expect(ports.mailer.grouped()).toHaveLength(1);
   });
 
   it('alerts ops and ends the execution even when the lead itself cannot be written', async () => {
@@ -144,7 +144,7 @@ describe('alerts and failures that do not depend on the step finishing', () => {
     );
     const error = { Error: 'ValidationException', Cause: 'Item size has exceeded the maximum allowed size' };
     expect(await runStep(ports, 'RecordFailure', HOT_ID, { error })).toEqual({ decision: 'failed' });
-    expect(ports.mailer.sent.map((m) => m.to)).toEqual([[OPS]]);
+    expect(ports.mailer.grouped().map((m) => m.to)).toEqual([[OPS]]);
     expect(ports.events.names(HOT_ID)).toEqual(['LifecycleFailed']);
   });
 });
@@ -184,7 +184,7 @@ describe('a completion lost on its way to the wait', () => {
       decision: 'touched',
       timeoutSeconds: 24 * 3600, // until the acceptance deadline stored on the lead
     });
-    expect(ports.mailer.sent).toEqual([]); // no breach alert for a lead that was touched
+    expect(ports.mailer.grouped()).toEqual([]); // no breach alert for a lead that was touched
     expect(await ports.leads.takeResult(HOT_ID, 'first-touch')).toBeUndefined();
   });
 

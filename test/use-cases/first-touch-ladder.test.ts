@@ -51,7 +51,7 @@ function added(
   return {
     entries: lead.timeline.slice(before.timeline).map((e) => [e.type, e.summary]),
     events: ports.events.published.slice(before.events).map((e) => [e.name, e.eventId, e.data]),
-    mails: ports.mailer.sent.slice(before.mails).map((m) => [m.to, m.subject]),
+    mails: ports.mailer.grouped().slice(before.mails).map((m) => [m.to, m.subject]),
   };
 }
 
@@ -114,7 +114,7 @@ describe('FirstTouchOverdue', () => {
       const before = {
         timeline: (await reload(ports, HOT_ID)).timeline.length,
         events: ports.events.published.length,
-        mails: ports.mailer.sent.length,
+        mails: ports.mailer.grouped().length,
       };
       expect(await overdueAt(ports, rung.at)).toEqual(rung.outcome);
       const lead = await reload(ports, HOT_ID);
@@ -140,7 +140,7 @@ describe('FirstTouchOverdue', () => {
       reassignments: 1,
     });
     expect((await reload(ports, HOT_ID)).version).toBe(version);
-    expect(ports.mailer.sent).toHaveLength(5);
+    expect(ports.mailer.grouped()).toHaveLength(5);
   });
 
   it('waits when woken before the next rung: until the reminder, then until the deadline', async () => {
@@ -161,7 +161,7 @@ describe('FirstTouchOverdue', () => {
       timeoutSeconds: 20 * 60,
     });
     expect((await reload(ports, HOT_ID)).version).toBe(assigned.version + 2);
-    expect(ports.mailer.sent).toHaveLength(3);
+    expect(ports.mailer.grouped()).toHaveLength(3);
   });
 
   it('keys markers and event ids by hand-off, so the next owner gets a fresh ladder', async () => {
@@ -172,7 +172,7 @@ describe('FirstTouchOverdue', () => {
       decision: 'remind',
       timeoutSeconds: 15 * 60,
     });
-    expect(ports.mailer.sent.at(-1)?.to).toEqual([BEN]);
+    expect(ports.mailer.grouped().at(-1)?.to).toEqual([BEN]);
     expect(ports.events.published.at(-1)?.eventId).toBe(`${HOT_ID}:reminder:2`);
     expect(ports.alerts.markersOf(HOT_ID)).toContain('reminder-2');
   });
@@ -196,7 +196,7 @@ describe('FirstTouchOverdue', () => {
     vi.spyOn(ports.mailer, 'send').mockRejectedValueOnce(new Error('SES down'));
     await expect(overdueAt(ports, DUE)).rejects.toThrow('SES down');
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1']);
-    expect(ports.mailer.sent).toHaveLength(1);
+    expect(ports.mailer.grouped()).toHaveLength(1);
   });
 
   it('the retry after a failed mail sends the breach alert', async () => {
@@ -222,7 +222,7 @@ describe('FirstTouchOverdue', () => {
       decision: 'remind',
       timeoutSeconds: 15 * 60,
     });
-    expect(ports.mailer.sent).toEqual([]);
+    expect(ports.mailer.grouped()).toEqual([]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual([]);
   });
 
@@ -268,10 +268,10 @@ describe('FirstTouchOverdue when no reassignment is left', () => {
       eventId: `${HOT_ID}:escalated:1:3`,
       data: { owner: anna, level: 3, notified: ['manager', 'ops'] },
     });
-    expect(ports.mailer.sent.slice(1).map((m) => [m.to, m.subject])).toEqual([
+    expect(ports.mailer.grouped().slice(1).map((m) => [m.to, m.subject])).toEqual([
       [[MARA, SALES_LEAD, OPS], `Escalation exhausted: ${EVA} still not contacted after every level`],
     ]);
-    expect(ports.mailer.sent[1]?.text).toContain('Waited so far: 2 h 30 min of business time');
+    expect(ports.mailer.grouped()[1]?.text).toContain('Waited so far: 2 h 30 min of business time');
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1', 'escalation-1-3']);
     expect(await overdueAt(ports, '2026-03-23T12:30:00.000Z')).toEqual({
       decision: 'wait',
@@ -295,7 +295,7 @@ describe('FirstTouchOverdue when no reassignment is left', () => {
     ]);
     expect(lead.sla?.ladder).toEqual(before.sla?.ladder);
     expect(ports.events.published).toHaveLength(2);
-    expect(ports.mailer.sent.at(-1)).toMatchObject({
+    expect(ports.mailer.grouped().at(-1)).toMatchObject({
       to: [OPS],
       subject: `Lead moved to the queue: ${EVA} was never contacted`,
     });
@@ -319,7 +319,7 @@ describe('FirstTouchOverdue when no reassignment is left', () => {
       reassignments: 0,
       fallback: true,
     });
-    expect(ports.mailer.sent.at(-1)?.to).toEqual([OPS]);
+    expect(ports.mailer.grouped().at(-1)?.to).toEqual([OPS]);
   });
 
   it('leaves a lead already with the fallback queue waiting 30 days, without alerts', async () => {
@@ -330,7 +330,7 @@ describe('FirstTouchOverdue when no reassignment is left', () => {
     });
     await ports.leads.transition(HOT_ID, { set: { 'sla.ladder.escalationLevel': 4 } }, ports.clock.now());
     const before = await reload(ports, HOT_ID);
-    const mails = ports.mailer.sent.length;
+    const mails = ports.mailer.grouped().length;
     ports.clock.set('2026-03-24T12:00:00.000Z');
     const ctx = new StepContext(ports, HOT_ID);
     expect(await firstTouchOverdue(ctx, { previous })).toEqual({
@@ -343,6 +343,6 @@ describe('FirstTouchOverdue when no reassignment is left', () => {
       timeoutSeconds: MAX_WAIT_SECONDS,
     });
     expect(await reload(ports, HOT_ID)).toEqual(before);
-    expect(ports.mailer.sent).toHaveLength(mails);
+    expect(ports.mailer.grouped()).toHaveLength(mails);
   });
 });

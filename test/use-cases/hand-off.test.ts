@@ -82,7 +82,7 @@ describe('HandOff', () => {
         occurredAt: NOW,
       },
     ]);
-    expect(ports.mailer.sent.map((m) => [m.to, m.subject])).toEqual([
+    expect(ports.mailer.grouped().map((m) => [m.to, m.subject])).toEqual([
       [[ANNA], `New lead for you: ${EVA} — first touch due 23 Mar 2026, 11:00 (Europe/Berlin)`],
     ]);
     expect(ports.routing.leadsOf('anna')).toEqual([lead.leadId]);
@@ -92,7 +92,7 @@ describe('HandOff', () => {
     // Retried after it went through: same owner, no second mail or event.
     const again = await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'sql' } });
     expect(again).toEqual({ decision: 'assigned', timeoutSeconds: 45 * 60 });
-    expect(ports.mailer.sent).toHaveLength(1);
+    expect(ports.mailer.grouped()).toHaveLength(1);
     expect(ports.events.names()).toEqual(['LeadAssigned']);
     expect((await reload(ports, HOT_ID)).version).toBe(after.version);
   });
@@ -112,7 +112,7 @@ describe('HandOff', () => {
       decision: 'assigned',
       timeoutSeconds: 45 * 60,
     });
-    expect(ports.mailer.sent.map((m) => [m.to, m.subject])).toEqual([
+    expect(ports.mailer.grouped().map((m) => [m.to, m.subject])).toEqual([
       [[ANNA], `New lead for you: ${EVA} — first touch due 23 Mar 2026, 11:20 (Europe/Berlin)`],
     ]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1']);
@@ -216,7 +216,7 @@ describe('HandOff', () => {
         { from: { repId: 'anna', teamId: 'dach' }, to: { repId: 'ben', teamId: 'dach' }, reassignments: 1 },
       ],
     ]);
-    const [, toBen, toManager] = ports.mailer.sent;
+    const [, toBen, toManager] = ports.mailer.grouped();
     expect([toBen?.to, toBen?.subject]).toEqual([
       [BEN],
       `New lead for you: ${EVA} — first touch due 23 Mar 2026, 13:30 (Europe/Berlin)`,
@@ -261,7 +261,7 @@ describe('HandOff', () => {
         reassignments: 1,
       },
     ]);
-    expect(ports.mailer.sent.slice(1).map((m) => m.to)).toEqual([
+    expect(ports.mailer.grouped().slice(1).map((m) => m.to)).toEqual([
       ['sales-queue@demo.example.com'],
       ['ian.head@demo.example.com', SALES_LEAD],
     ]);
@@ -314,6 +314,6 @@ describe('HandOff', () => {
     });
     expect((await ports.routing.snapshot('dach', [])).cursor).toBe(0);
     expect(ports.routing.leadsOf('ben')).toEqual(['ld_other']);
-    expect(ports.mailer.sent.map((m) => m.to)).toEqual([['sales-queue@demo.example.com']]);
+    expect(ports.mailer.grouped().map((m) => m.to)).toEqual([['sales-queue@demo.example.com']]);
   });
 });

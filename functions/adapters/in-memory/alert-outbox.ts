@@ -52,8 +52,14 @@ export class InMemoryAlertOutbox implements AlertOutbox {
       .map(([marker, a]) => ({ marker, message: structuredClone(a.message) }));
   }
 
-  /** Test view: the markers of a lead's alerts that went out, in the order they were recorded. */
+  /**
+   * Test view: the alerts of a lead that went out to at least one recipient, in the order they
+   * were recorded (each recipient's copy is its own record, `<marker>#<address>`).
+   */
   markersOf(leadId: string): string[] {
-    return [...this.of(leadId)].filter(([, a]) => a.status === 'sent').map(([marker]) => marker);
+    const sent = [...this.of(leadId)]
+      .filter(([, a]) => a.status === 'sent')
+      .map(([marker]) => marker.split('#')[0]);
+    return [...new Set(sent)] as string[];
   }
 }

@@ -28,7 +28,7 @@ interface StoredLead {
   lead: Lead;
   waits: Record<string, StoredWait>;
   pending: Record<string, WaitResult>;
-  claimed: Record<string, WaitResult>;
+  claimed: Record<string, { token: string; result: WaitResult }>;
   archived: TimelineEntry[][];
 }
 
@@ -137,7 +137,11 @@ export class InMemoryLeadRepository implements LeadRepository {
 
   async waits(leadId: string) {
     const item = this.items.get(leadId);
-    return { waits: copy(item?.waits ?? {}), pending: copy(item?.pending ?? {}) };
+    return {
+      waits: copy(item?.waits ?? {}),
+      pending: copy(item?.pending ?? {}),
+      claimed: copy(item?.claimed ?? {}),
+    };
   }
 
   async registerWait(
@@ -165,7 +169,7 @@ export class InMemoryLeadRepository implements LeadRepository {
     const item = this.items.get(leadId);
     const pending = item?.pending[kind];
     if (!item || item.waits[kind]?.token !== token || !pending) return { claimed: false };
-    item.claimed[kind] = pending;
+    item.claimed[kind] = { token, result: pending };
     delete item.waits[kind];
     delete item.pending[kind];
     return { claimed: true, pending: copy(pending) };
@@ -173,7 +177,7 @@ export class InMemoryLeadRepository implements LeadRepository {
 
   async takeResult(leadId: string, kind: string): Promise<WaitResult | undefined> {
     const item = this.existing(leadId);
-    const result = item.claimed[kind] ?? item.pending[kind];
+    const result = item.claimed[kind]?.result ?? item.pending[kind];
     delete item.claimed[kind];
     delete item.pending[kind];
     return result && copy(result);
@@ -183,7 +187,7 @@ export class InMemoryLeadRepository implements LeadRepository {
     const item = this.items.get(leadId);
     const claimed = item?.claimed[kind];
     if (!item || !claimed) return;
-    item.pending[kind] = claimed;
+    item.pending[kind] = claimed.result;
     delete item.claimed[kind];
   }
 

@@ -45,6 +45,18 @@ export class RecordingMailer implements Mailer {
     this.sent.push(structuredClone(message));
   }
 
+  /** The mails as alerts: copies of one message (each recipient gets their own) merged, in order. */
+  grouped(): EmailMessage[] {
+    const alerts: EmailMessage[] = [];
+    for (const m of this.sent) {
+      const last = alerts.at(-1);
+      const copy = last && last.subject === m.subject && last.text === m.text;
+      if (copy && !m.to.some((to) => last.to.includes(to))) last.to = [...last.to, ...m.to];
+      else alerts.push(structuredClone(m));
+    }
+    return alerts;
+  }
+
   subjectsTo(address: string): string[] {
     return this.sent.filter((m) => m.to.includes(address) || m.cc?.includes(address)).map((m) => m.subject);
   }

@@ -43,10 +43,13 @@ export const recordOutcome: Step<'Outcome'> = async (ctx, { previous }) => {
 };
 
 /**
- * The lead is parked as failed, ops are told, and the execution ends (LifecycleFailed). Ops
- * hear of it first, through the alert outbox and the bus, which do not depend on the lead item:
- * if the lead cannot be updated (the very thing that may have failed), the alert has gone out
- * and the step still ends the execution. A retry repeats nothing: the failure is keyed by the
+ * The lead is parked as failed, ops are told, and the execution ends (LifecycleFailed). Nothing
+ * here may keep the failure from being recorded: not the lead item (it may be what failed),
+ * not SES (an outage may be what failed). The event goes out first; then the lead is parked and
+ * the rep freed, as far as the store allows; then ops are mailed through the outbox. A mail SES
+ * refuses fails the step, whose retries send it; through a longer outage the alert stays
+ * pending in the outbox (sent when the lead is redriven) and the CloudWatch alarm on failed
+ * executions reaches ops. A retry repeats nothing: the failure is keyed by the
  * execution that failed, and a lead already parked keeps the stage it failed in.
  */
 export const recordFailure: Step<'RecordFailure'> = async (ctx, { error }) => {
@@ -55,29 +58,32 @@ export const recordFailure: Step<'RecordFailure'> = async (ctx, { error }) => {
   const message = `${error.Error ?? 'Error'}: ${(error.Cause ?? '').slice(0, 500)}`;
   const failedIn = lead.stage === 'failed' && lead.failure ? lead.failure.stage : lead.stage;
   const key = `${failedIn}:${lead.executionStartedAt ?? lead.createdAt}`;
+  // Parked already: a retry whose mail failed; the event went out before the lead was parked.
+  if (lead.stage !== 'failed') {
+    await ctx.ports.events.publish(
+      [ctx.event('LifecycleFailed', `failed:${key}`, { stage: failedIn, error: message })],
+      ctx.now,
+    );
+    await parkAsFailed(ctx, lead, failedIn, message).catch(() => {});
+  }
+  // Last, and allowed to fail: the step's retries try the mail again, and if SES stays down the
+  // lead is parked already and the alert waits in the outbox.
   await ctx.notifyOnce(lead, {
     marker: `failure-${key}`,
     facts: { kind: 'failure', audiences: ['ops'], error: message },
   });
-  await ctx.ports.events.publish(
-    [ctx.event('LifecycleFailed', `failed:${key}`, { stage: failedIn, error: message })],
-    ctx.now,
-  );
-  if (lead.stage === 'failed') return { decision: 'failed' };
-  try {
-    await releaseRep(ctx, lead);
-    await ctx.ports.leads.transition(
-      lead.leadId,
-      {
-        stage: 'failed',
-        set: { failure: { at: ctx.now.toISOString(), error: message, stage: failedIn } },
-        timeline: [ctx.entry('failed', `Lifecycle step failed in stage ${failedIn}: ${message}`)],
-      },
-      ctx.now,
-    );
-  } catch {
-    // Ops already have the alert: a lead that cannot be marked failed must not keep the
-    // execution alive (the redrive command finds it in its stage).
-  }
   return { decision: 'failed' };
 };
+
+async function parkAsFailed(ctx: StepContext, lead: Lead, failedIn: Stage, message: string): Promise<void> {
+  await releaseRep(ctx, lead);
+  await ctx.ports.leads.transition(
+    lead.leadId,
+    {
+      stage: 'failed',
+      set: { failure: { at: ctx.now.toISOString(), error: message, stage: failedIn } },
+      timeline: [ctx.entry('failed', `Lifecycle step failed in stage ${failedIn}: ${message}`)],
+    },
+    ctx.now,
+  );
+}

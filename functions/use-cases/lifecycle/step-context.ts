@@ -9,7 +9,11 @@
 import type { BusinessCalendar } from '../../../config/schema.ts';
 import type { Lead, Owner } from '../../domain/lead.ts';
 import { applyLeadChange } from '../../domain/lead-change.ts';
-import { composeNotification, type NotificationFacts } from '../../domain/notifications.ts';
+import {
+  composeNotification,
+  type EmailMessage,
+  type NotificationFacts,
+} from '../../domain/notifications.ts';
 import { calendarForOwner } from '../../domain/owner-calendar.ts';
 import { timelineEntry } from '../../domain/timeline.ts';
 import type { LeadflowEventData, LeadflowEventName } from '../../events/catalog.ts';
@@ -89,23 +93,37 @@ export class StepContext {
   }
 
   /**
-   * Sends an alert once per marker, even when the step is retried or the runtime restarts: the
-   * intent (with the message) is recorded first and marked sent after the mail went out.
+   * Sends an alert once per marker and recipient, even when the step is retried or the runtime
+   * restarts: for each recipient the intent (with the message) is recorded first, the mail sent,
+   * then the intent marked sent. One recipient's bounce or outage never re-sends another's copy.
    */
   async notifyOnce(lead: Lead, alert: Alert): Promise<void> {
     const composed = composeNotification(lead, { ...alert.facts, now: this.now }, this.config);
-    if (composed.to.length === 0) return;
-    const { status, message } = await this.ports.alerts.record(lead.leadId, alert.marker, composed, this.now);
-    if (status === 'sent') return;
-    await this.ports.mailer.send(message);
-    await this.ports.alerts.markSent(lead.leadId, alert.marker, this.now);
+    for (const to of [...composed.to, ...(composed.cc ?? [])]) {
+      const marker = `${alert.marker}#${to}`;
+      const { status, message } = await this.ports.alerts.record(
+        lead.leadId,
+        marker,
+        { to: [to], subject: composed.subject, text: composed.text },
+        this.now,
+      );
+      if (status === 'pending') await this.deliver(marker, message);
+    }
   }
 
   /** Sends the lead's alerts that were recorded but never marked sent (a crash between the two). */
   async sendPendingAlerts(): Promise<void> {
-    for (const { marker, message } of await this.ports.alerts.pending(this.leadId)) {
-      await this.ports.mailer.send(message);
+    for (const { marker, message } of await this.ports.alerts.pending(this.leadId))
+      await this.deliver(marker, message);
+  }
+
+  private async deliver(marker: string, message: EmailMessage): Promise<void> {
+    await this.ports.mailer.send(message);
+    try {
       await this.ports.alerts.markSent(this.leadId, marker, this.now);
+    } catch {
+      // The mail went out: failing the step now would send it again on the retry. Left pending,
+      // it is sent again only if the lead resumes after a restart (the one window left).
     }
   }
 }

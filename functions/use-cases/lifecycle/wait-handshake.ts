@@ -72,16 +72,28 @@ export async function completeWait(
   return 'completed';
 }
 
-/** Completes every wait of the lead that has both a result pending and a token stored. */
+/**
+ * Finishes what an activity that was applied once left undone (its process stopped, or Step
+ * Functions failed, before the waits heard of it): every wait with a result pending and a token
+ * stored is completed, and a result claimed but perhaps never delivered is sent again with the
+ * token it was claimed with. A wait already over refuses that ('stale'); the claimed result then
+ * stays for that wait's overdue step, never back to pending, where a later wait could take it.
+ */
 export async function completePending(
   ports: Pick<LifecyclePorts, 'leads' | 'callbacks'>,
   leadId: string,
 ): Promise<Array<{ kind: WaitKind; result: 'completed' | 'pending' }>> {
-  const { waits, pending } = await ports.leads.waits(leadId);
-  const kinds = Object.keys(pending) as WaitKind[];
+  const { waits, pending, claimed } = await ports.leads.waits(leadId);
   const results: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> = [];
-  for (const kind of kinds)
+  for (const kind of Object.keys(pending) as WaitKind[])
     results.push({ kind, result: await completeWait(ports, leadId, kind, waits[kind]) });
+  for (const [kind, { token, result }] of Object.entries(claimed) as Array<
+    [WaitKind, { token: string; result: WaitResult }]
+  >)
+    results.push({
+      kind,
+      result: (await ports.callbacks.completeWait(token, result)) === 'completed' ? 'completed' : 'pending',
+    });
   return results;
 }
 

@@ -58,9 +58,12 @@ describe('DecisionOverdue', () => {
         summary: `Accept/reject overdue since ${MONDAY_13}; manager alerted`,
       },
     ]);
-    expect(ports.mailer.grouped().slice(1).map((m) => [m.to, m.subject])).toEqual([
-      [[ANNA, MARA, SALES_LEAD], `Accept or reject ${EVA}: decision overdue`],
-    ]);
+    expect(
+      ports.mailer
+        .grouped()
+        .slice(1)
+        .map((m) => [m.to, m.subject]),
+    ).toEqual([[[ANNA, MARA, SALES_LEAD], `Accept or reject ${EVA}: decision overdue`]]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1', `decision-overdue-${MONDAY_13}`]);
     expect(ports.events.names()).toEqual(['LeadAssigned']);
 
@@ -141,9 +144,12 @@ describe('OutcomeOverdue', () => {
     expect(lead.timeline.slice(before.timeline.length).map((e) => [e.type, e.summary])).toEqual([
       ['outcome-overdue', `Outcome overdue since ${MONDAY_13}; manager alerted`],
     ]);
-    expect(ports.mailer.grouped().slice(1).map((m) => [m.to, m.subject])).toEqual([
-      [[ANNA, MARA, SALES_LEAD], `Outcome overdue for ${EVA}: record won or lost`],
-    ]);
+    expect(
+      ports.mailer
+        .grouped()
+        .slice(1)
+        .map((m) => [m.to, m.subject]),
+    ).toEqual([[[ANNA, MARA, SALES_LEAD], `Outcome overdue for ${EVA}: record won or lost`]]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1', `outcome-overdue-${MONDAY_13}`]);
 
     expect(await runStep(ports, 'OutcomeOverdue', HOT_ID, { previous })).toEqual({

@@ -51,7 +51,10 @@ function added(
   return {
     entries: lead.timeline.slice(before.timeline).map((e) => [e.type, e.summary]),
     events: ports.events.published.slice(before.events).map((e) => [e.name, e.eventId, e.data]),
-    mails: ports.mailer.grouped().slice(before.mails).map((m) => [m.to, m.subject]),
+    mails: ports.mailer
+      .grouped()
+      .slice(before.mails)
+      .map((m) => [m.to, m.subject]),
   };
 }
 
@@ -268,7 +271,12 @@ describe('FirstTouchOverdue when no reassignment is left', () => {
       eventId: `${HOT_ID}:escalated:1:3`,
       data: { owner: anna, level: 3, notified: ['manager', 'ops'] },
     });
-    expect(ports.mailer.grouped().slice(1).map((m) => [m.to, m.subject])).toEqual([
+    expect(
+      ports.mailer
+        .grouped()
+        .slice(1)
+        .map((m) => [m.to, m.subject]),
+    ).toEqual([
       [[MARA, SALES_LEAD, OPS], `Escalation exhausted: ${EVA} still not contacted after every level`],
     ]);
     expect(ports.mailer.grouped()[1]?.text).toContain('Waited so far: 2 h 30 min of business time');

@@ -261,10 +261,12 @@ describe('HandOff', () => {
         reassignments: 1,
       },
     ]);
-    expect(ports.mailer.grouped().slice(1).map((m) => m.to)).toEqual([
-      ['sales-queue@demo.example.com'],
-      ['ian.head@demo.example.com', SALES_LEAD],
-    ]);
+    expect(
+      ports.mailer
+        .grouped()
+        .slice(1)
+        .map((m) => m.to),
+    ).toEqual([['sales-queue@demo.example.com'], ['ian.head@demo.example.com', SALES_LEAD]]);
   });
 
   it('refuses a fallback when the default team is not configured', async () => {

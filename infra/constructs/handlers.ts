@@ -39,10 +39,10 @@ export const TABLE_ACCESS: Readonly<Record<HandlerName, TableAccess | null>> = {
   'start-lifecycle': null,
   // lifecycle-step (functions/handlers/lifecycle-step.ts, use-cases/lifecycle/*):
   // GetItem   LeadStore.get (StepContext reads the lead once per step);
-  // PutItem   alert outbox items and timeline items (one item each, written once);
-  // UpdateItem LeadStore.transition/markOnce/unmark/registerWait/claimWait (wait handshake),
-  //           RoutingStore.advanceCursor/reserve/release (rotation cursor, rep load);
-  // Query     the lead's outbox and timeline items (its partition);
+  // PutItem   the lead's archived timeline items (lead-store.ts archiveIfLong);
+  // UpdateItem LeadStore.transition/registerWait/claimWait/takeResult (wait handshake), the alert
+  //           outbox (record, markSent), RoutingStore.advanceCursor/reserve/release;
+  // Query     the alerts still pending for the lead (Resume; its partition, on the table);
   // BatchGetItem RoutingStore.snapshot (team cursor and rep loads in one read, at hand-off).
   'lifecycle-step': {
     actions: [
@@ -54,10 +54,10 @@ export const TABLE_ACCESS: Readonly<Record<HandlerName, TableAccess | null>> = {
     ],
   },
   // complete-wait (functions/handlers/complete-wait.ts, use-cases/record-activity.ts):
-  // GetItem LeadStore.get; PutItem timeline items of the activity; UpdateItem
-  // LeadStore.transition/setPending/claimWait (wait handshake); Query the lead's timeline items.
+  // GetItem LeadStore.get and LeadStore.waits; PutItem archived timeline items; UpdateItem
+  // LeadStore.applyActivity/claimWait/requeue (wait handshake).
   'complete-wait': {
-    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   },
 };
 

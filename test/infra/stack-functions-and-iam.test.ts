@@ -157,7 +157,7 @@ describe('least privilege', () => {
         ...on(lifecycleByName, 'states:SendTaskSuccess', 'states:StartExecution'),
       ],
       'complete-wait': [
-        ...on(table, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'),
+        ...on(table, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
         ...on(bus, 'events:PutEvents'),
         ...on({ Ref: stateMachineId }, 'states:SendTaskSuccess'),
         ...on(asyncFailuresOf('complete-wait'), 'sqs:SendMessage'),
@@ -190,7 +190,7 @@ describe('least privilege', () => {
         ],
       },
       'complete-wait': {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       },
     });
   });

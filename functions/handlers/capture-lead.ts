@@ -147,7 +147,9 @@ async function capture(
       body: '',
     };
   }
-  const status = result.outcome === 'quarantined' ? 'created' : result.outcome;
+  // Only an authenticated integration learns whether the email was already a lead; to anyone
+  // else (and to a bot whose submission was quarantined) every accepted submission looks alike.
+  const status = apiClient ? (result.outcome === 'quarantined' ? 'created' : result.outcome) : 'received';
   return {
     statusCode: 202,
     headers: { 'content-type': 'application/json', location: `/leads/${result.leadId}` },

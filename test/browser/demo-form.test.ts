@@ -187,7 +187,7 @@ describe('demo lead form', () => {
       };
       expect(answer).toEqual({
         leadId: leadIdFor('demo', 'json.sender@acme-industries.example'),
-        status: 'created',
+        status: 'received',
       });
       await h.settle();
       const lead = await h.getLead(answer.leadId);

@@ -35,7 +35,7 @@ describe('spam', () => {
     });
     expect(await response.json()).toEqual({
       leadId: leadIdFor('demo', 'patient@human.example'),
-      status: 'created',
+      status: 'received',
     });
     const form = await postForm({
       email: 'patient-form@human.example',

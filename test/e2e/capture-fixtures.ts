@@ -91,7 +91,7 @@ export function captureApi() {
   async function expectSilentlyQuarantined(response: Response, email: string, reason: string) {
     expect(response.status).toBe(202);
     const body = (await response.json()) as { leadId: string; status: string };
-    expect(body).toEqual({ leadId: expect.stringMatching(/^ld_[A-Za-z0-9_-]{24}$/), status: 'created' });
+    expect(body).toEqual({ leadId: expect.stringMatching(/^ld_[A-Za-z0-9_-]{24}$/), status: 'received' });
     // Real ids are base64url; a hex-only id would tell a bot it was caught.
     expect(body.leadId).not.toMatch(/^ld_[0-9a-f]{24}$/);
     expect(response.headers.get('location')).toBe(`/leads/${body.leadId}`);

@@ -64,7 +64,7 @@ describe('who may skip the form signals', () => {
       }),
     );
     expect(response.status).toBe(202);
-    expect(await response.json()).toMatchObject({ status: 'created' });
+    expect(await response.json()).toMatchObject({ status: 'received' });
     expect((await h.quarantined('bot@spam.example')).map((q) => q.reasons)).toEqual([
       ['honeypot-missing', 'fill-time-missing'],
     ]);

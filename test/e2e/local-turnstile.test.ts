@@ -38,7 +38,7 @@ async function capture(email: string, token?: string) {
     { as: 'browser' },
   );
   expect(response.status).toBe(202);
-  expect(await response.json()).toMatchObject({ status: 'created' });
+  expect(await response.json()).toMatchObject({ status: 'received' });
   await h.settle();
   return leadIdFor('emea', email);
 }

@@ -74,7 +74,7 @@ async function capture(body: Record<string, unknown>): Promise<{ leadId: string;
   const response = await h.postLead(body, {}, { as: 'browser' });
   expect(response.status).toBe(202);
   const answer = (await response.json()) as { leadId: string; status: string };
-  expect(answer.status).toBe('created');
+  expect(answer.status).toBe('received');
   await h.settle();
   const realId = leadIdFor('demo', String(body.email));
   return { leadId: answer.leadId, stored: (await leadStatus(realId)) === 200 };

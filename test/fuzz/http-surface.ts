@@ -125,7 +125,7 @@ export function violation(
     if (
       status !== 202 ||
       !/^ld_[A-Za-z0-9_-]{24}$/.test(body.leadId ?? '') ||
-      !['created', 'updated'].includes(body.status ?? '')
+      !['created', 'updated', 'received'].includes(body.status ?? '')
     )
       return `capture answered ${status} ${text}`;
     return headers.location === `/leads/${body.leadId}` ? undefined : `location ${String(headers.location)}`;

@@ -20,7 +20,6 @@ const because = { reason: z.string() };
 /** Every decision name and the payload that travels with it (at `$.Payload` in the execution). */
 export const DECISIONS = {
   // Qualification and nurture
-  scored: { total: z.number() },
   sql: {},
   qualified: {},
   nurture: waitFor,
@@ -42,7 +41,7 @@ export const DECISIONS = {
   rejected: because,
   closed: { result: z.enum(['won', 'lost']), reason: z.string().optional() },
   // Resume at a stage
-  score: {},
+  qualify: {},
   'hand-off': {},
   'await-first-touch': waitFor,
   'await-decision': waitFor,
@@ -88,15 +87,15 @@ export const LIFECYCLE = {
   /** The Choice every execution enters first: resume at a stage, or start at `startAt`. */
   entry: 'StartOrResume',
   /** The first state of a new execution, and the entry of one that resumes at a stage. */
-  startAt: 'Score',
+  startAt: 'Qualify',
   resumeAt: 'Resume',
   /** Entered through the Catch of every task; its decision ends the execution as failed. */
   onFailure: 'RecordFailure',
   states: {
-    Score: { type: 'task', takes: 'nothing', decisions: { scored: 'Qualify' } },
+    // Scores the lead and decides in one step (one read, one write, one PutEvents).
     Qualify: {
       type: 'task',
-      takes: 'previous',
+      takes: 'nothing',
       choice: 'Qualified?',
       decisions: { sql: 'HandOff', disqualify: 'Disqualify', nurture: 'Nurture' },
     },
@@ -122,7 +121,9 @@ export const LIFECYCLE = {
     AwaitFirstTouch: {
       type: 'wait',
       kind: 'first-touch',
-      decisions: { touched: 'AwaitDecision' },
+      choice: 'TouchedOrDeclined?',
+      // reassign: the owner said "Not my lead" (LeadDeclined), so the lead is handed on at once.
+      decisions: { touched: 'AwaitDecision', reassign: 'HandOff' },
       onTimeout: 'FirstTouchOverdue',
     },
     FirstTouchOverdue: {
@@ -179,7 +180,7 @@ export const LIFECYCLE = {
       takes: 'nothing',
       choice: 'ResumeAt',
       decisions: {
-        score: 'Score',
+        qualify: 'Qualify',
         nurture: 'Nurture',
         'hand-off': 'HandOff',
         'await-first-touch': 'AwaitFirstTouch',
@@ -347,7 +348,6 @@ export type StepInput<S extends TaskStateName> = States[S] extends { takes: 'pre
 
 /** The decisions of a lead that is qualified at once, touched, accepted and won. */
 export const HAPPY_PATH_DECISIONS: readonly DecisionName[] = [
-  'scored',
   'sql',
   'assigned',
   'touched',

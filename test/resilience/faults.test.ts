@@ -74,7 +74,7 @@ describe('transient faults at every layer', () => {
     expect(rules.map((r) => r.left)).toEqual(rules.map(() => 0));
     expect(execution.status).toBe('SUCCEEDED');
     expect(h.path(leadId)).toEqual(pathThrough(HAPPY_PATH_DECISIONS));
-    expect(execution.retries).toEqual(['Score', 'HandOff', 'HandOff', 'Outcome']);
+    expect(execution.retries).toEqual(['Qualify', 'HandOff', 'HandOff', 'Outcome']);
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('won');
     expect(lead.timeline.map((e) => `${e.at} ${e.type}`)).toEqual([

@@ -20,7 +20,7 @@ async function resumeIn(ports: InMemoryPorts, stage: Stage, change: Partial<Lead
 describe('Resume', () => {
   it('enters a captured lead at Score and restarts the execution clock', async () => {
     const ports = inMemoryPorts({ now: NOW });
-    expect(await resumeIn(ports, 'captured')).toEqual({ decision: 'score' });
+    expect(await resumeIn(ports, 'captured')).toEqual({ decision: 'qualify' });
     const lead = await reload(ports, HOT_ID);
     expect(lead).toMatchObject({ executionStartedAt: NOW, version: 2, stage: 'captured' });
     expect(lead.timeline).toHaveLength(1);

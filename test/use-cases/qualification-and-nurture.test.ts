@@ -1,5 +1,5 @@
 /**
- * Score, Qualify, NurtureCheck and Recycle against in-memory ports: what each decides, what it
+ * Qualify, NurtureCheck and Recycle against in-memory ports: what each decides, what it
  * stores on the lead and its timeline, and which events it publishes.
  */
 import { describe, expect, it, vi } from 'vitest';
@@ -22,26 +22,33 @@ const FREE_MAIL_CEO = {
 const FREE_MAIL_REASONS =
   "Asked for sales contact (intent 'demo') but free-mail address (gmail.com); Score 60 reached the SQL threshold 60";
 
-describe('Score', () => {
-  it('scores the lead, starts the lifecycle and the execution clock, and publishes LeadScored', async () => {
+describe('Qualify', () => {
+  it('scores an SQL, qualifies it and starts the lifecycle and execution clocks in one write', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, HOT);
-    expect(await runStep(ports, 'Score', HOT_ID, {})).toEqual({ decision: 'scored', total: 40 });
+    expect(await runStep(ports, 'Qualify', HOT_ID, {})).toEqual({ decision: 'sql' });
     const lead = await reload(ports, HOT_ID);
     expect(lead.score).toMatchObject({ total: 40, fit: 40, engagement: 0, scoredAt: NOW });
     expect(lead.score?.breakdown.map((b) => b.id)).toEqual(['senior-title', 'business-email', 'has-company']);
     expect(lead).toMatchObject({
-      stage: 'captured',
+      stage: 'qualified',
       lifecycleStartedAt: NOW,
       executionStartedAt: NOW,
       version: 2,
     });
-    expect(lead.timeline.at(-1)).toEqual({
-      at: NOW,
-      type: 'scored',
-      summary: 'Scored 40 (fit 40, engagement 0)',
-      data: { breakdown: lead.score?.breakdown },
-    });
+    expect(lead.timeline.slice(-2)).toEqual([
+      {
+        at: NOW,
+        type: 'scored',
+        summary: 'Scored 40 (fit 40, engagement 0)',
+        data: { breakdown: lead.score?.breakdown },
+      },
+      {
+        at: NOW,
+        type: 'qualified',
+        summary: "Sales-qualified: Asked for sales contact (intent 'contact-sales')",
+      },
+    ]);
     expect(ports.events.published).toEqual([
       {
         name: 'LeadScored',
@@ -50,6 +57,11 @@ describe('Score', () => {
         data: { total: 40, fit: 40, engagement: 0 },
         occurredAt: NOW,
       },
+      expect.objectContaining({
+        name: 'LeadQualified',
+        eventId: `${HOT_ID}:qualified:1`,
+        data: { reasons: ["Asked for sales contact (intent 'contact-sales')"] },
+      }),
     ]);
   });
 
@@ -60,34 +72,12 @@ describe('Score', () => {
       lifecycleStartedAt: '2025-01-01T00:00:00.000Z',
       executionStartedAt: '2025-01-01T00:00:00.000Z',
     });
-    expect(await runStep(ports, 'Score', HOT_ID, {})).toEqual({ decision: 'scored', total: 45 });
+    expect(await runStep(ports, 'Qualify', HOT_ID, {})).toEqual({ decision: 'sql' });
     const lead = await reload(ports, HOT_ID);
     expect(lead.lifecycleStartedAt).toBe('2025-01-01T00:00:00.000Z');
     expect(lead.executionStartedAt).toBe(NOW);
-    expect(lead.timeline.at(-1)?.summary).toBe('Scored 45 (fit 40, engagement 5)');
+    expect(entriesAfter(lead, 1)[0]).toEqual(['scored', 'Scored 45 (fit 40, engagement 5)']);
     expect(ports.events.published[0]?.data).toEqual({ total: 45, fit: 40, engagement: 5 });
-  });
-});
-
-describe('Qualify', () => {
-  it('makes a hand-raiser with a business email and a company an SQL', async () => {
-    const ports = inMemoryPorts({ now: NOW });
-    await storedLead(ports, HOT);
-    expect(await runStep(ports, 'Qualify', HOT_ID, { previous: { decision: 'scored', total: 40 } })).toEqual({
-      decision: 'sql',
-    });
-    const lead = await reload(ports, HOT_ID);
-    expect(lead.stage).toBe('qualified');
-    expect(entriesAfter(lead, 1)).toEqual([
-      ['qualified', "Sales-qualified: Asked for sales contact (intent 'contact-sales')"],
-    ]);
-    expect(ports.events.published).toEqual([
-      expect.objectContaining({
-        name: 'LeadQualified',
-        eventId: `${HOT_ID}:qualified:1`,
-        data: { reasons: ["Asked for sales contact (intent 'contact-sales')"] },
-      }),
-    ]);
   });
 
   it('lists every reason of an SQL whose hand-raise did not count but whose score did', async () => {
@@ -95,47 +85,44 @@ describe('Qualify', () => {
     const lead = await storedLead(ports, FREE_MAIL_CEO, {
       engagements: [{ type: 'pricing-page-visited', at: NOW }],
     });
-    expect(
-      await runStep(ports, 'Qualify', lead.leadId, { previous: { decision: 'scored', total: 60 } }),
-    ).toEqual({
-      decision: 'sql',
-    });
+    expect(await runStep(ports, 'Qualify', lead.leadId, {})).toEqual({ decision: 'sql' });
     expect((await reload(ports, lead.leadId)).timeline.at(-1)?.summary).toBe(
       `Sales-qualified: ${FREE_MAIL_REASONS}`,
     );
   });
 
-  it('disqualifies a competitor with the rule reason and writes nothing', async () => {
+  it('disqualifies a competitor with the rule reason, keeping only its score', async () => {
     const ports = inMemoryPorts({ now: NOW });
     const lead = await storedLead(ports, { ...HOT, email: 'spy@rivalcorp.example', company: 'rivalcorp' });
-    const before = await reload(ports, lead.leadId);
-    expect(
-      await runStep(ports, 'Qualify', lead.leadId, { previous: { decision: 'scored', total: 40 } }),
-    ).toEqual({
+    expect(await runStep(ports, 'Qualify', lead.leadId, {})).toEqual({
       decision: 'disqualify',
       reason: 'competitor',
     });
-    expect(await reload(ports, lead.leadId)).toEqual(before);
-    expect(ports.events.published).toEqual([]);
+    const after = await reload(ports, lead.leadId);
+    expect(after.stage).toBe('captured');
+    expect(after.score?.total).toBe(40);
+    expect(entriesAfter(after, 1)).toEqual([['scored', 'Scored 40 (fit 40, engagement 0)']]);
+    expect(ports.events.published.map((e) => e.name)).toEqual(['LeadScored']);
   });
 
   it('nurtures an MQL for one check interval, bounded by maxNurtureDays', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, WARM);
     const until = at(NOW, 90 * DAY);
-    expect(await runStep(ports, 'Qualify', WARM_ID, { previous: { decision: 'scored', total: 20 } })).toEqual(
-      {
-        decision: 'nurture',
-        timeoutSeconds: WEEK_SECONDS,
-      },
-    );
+    expect(await runStep(ports, 'Qualify', WARM_ID, {})).toEqual({
+      decision: 'nurture',
+      timeoutSeconds: WEEK_SECONDS,
+    });
     const lead = await reload(ports, WARM_ID);
     expect(lead.stage).toBe('nurturing');
+    expect(lead.score?.total).toBe(20);
     expect(lead.sla).toEqual({ nurtureStartedAt: NOW, nurtureUntil: until });
     expect(entriesAfter(lead, 1)).toEqual([
+      ['scored', 'Scored 20 (fit 20, engagement 0)'],
       ['nurturing', 'Nurturing (MQL): Score 20 is below the SQL threshold 60'],
     ]);
     expect(ports.events.published).toEqual([
+      expect.objectContaining({ name: 'LeadScored', eventId: `${WARM_ID}:scored:1` }),
       expect.objectContaining({
         name: 'LeadNurtured',
         leadId: WARM_ID,
@@ -148,24 +135,49 @@ describe('Qualify', () => {
   it('nurtures a cold lead at level LEAD with both reasons', async () => {
     const ports = inMemoryPorts({ now: NOW });
     const stored = await storedLead(ports, { email: 'joe@gmail.com' });
-    await runStep(ports, 'Qualify', stored.leadId, { previous: { decision: 'scored', total: 0 } });
+    await runStep(ports, 'Qualify', stored.leadId, {});
     const lead = await reload(ports, stored.leadId);
     expect(lead.timeline.at(-1)?.summary).toBe(
       'Nurturing (LEAD): Score 0 is below the SQL threshold 60; Score 0 is below the MQL threshold 20',
     );
-    expect(ports.events.published[0]?.data).toMatchObject({ level: 'lead' });
+    expect(ports.events.published.find((e) => e.name === 'LeadNurtured')?.data).toMatchObject({
+      level: 'lead',
+    });
   });
 
   it('does not re-qualify a lead sales rejected by its old hand-raise intent', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, HOT, { rejection: { reason: 'no budget', at: NOW } });
-    expect(await runStep(ports, 'Qualify', HOT_ID, { previous: { decision: 'scored', total: 40 } })).toEqual({
+    expect(await runStep(ports, 'Qualify', HOT_ID, {})).toEqual({
       decision: 'nurture',
       timeoutSeconds: WEEK_SECONDS,
     });
     const lead = await reload(ports, HOT_ID);
     expect(lead.timeline.at(-1)?.summary).toBe('Nurturing (MQL): Score 40 is below the SQL threshold 60');
   });
+
+  it.each([
+    ['an SQL', HOT, HOT_ID, { decision: 'sql' }],
+    ['a nurtured lead', WARM, WARM_ID, { decision: 'nurture', timeoutSeconds: WEEK_SECONDS }],
+    [
+      'a disqualified lead',
+      { ...HOT, email: 'spy@rivalcorp.example', company: 'rivalcorp' },
+      'ld_spy_rivalcorp_example',
+      { decision: 'disqualify', reason: 'competitor' },
+    ],
+  ])(
+    'retried after its write landed, answers for %s again and writes and publishes nothing',
+    async (_, profile, id, decision) => {
+      const ports = inMemoryPorts({ now: NOW });
+      await storedLead(ports, profile);
+      expect(await runStep(ports, 'Qualify', id, {})).toEqual(decision);
+      const written = await reload(ports, id);
+      const published = ports.events.published.length;
+      expect(await runStep(ports, 'Qualify', id, {})).toEqual(decision);
+      expect(await reload(ports, id)).toEqual(written);
+      expect(ports.events.published).toHaveLength(published);
+    },
+  );
 });
 
 describe('NurtureCheck', () => {

@@ -57,7 +57,7 @@ describe('runStep before a wait', () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, HOT);
     await startedAt(ports, HOT_ID, OLD);
-    expect(await runStep(ports, 'Qualify', HOT_ID, { previous: { decision: 'scored', total: 40 } })).toEqual({
+    expect(await runStep(ports, 'Qualify', HOT_ID, {})).toEqual({
       decision: 'sql',
     });
   });
@@ -131,12 +131,10 @@ describe('runStep continues a looping state in a new execution after 300 days', 
   it('a state without continue-as-new never continues, however old the execution', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, WARM, { executionStartedAt: OLD });
-    expect(await runStep(ports, 'Qualify', WARM_ID, { previous: { decision: 'scored', total: 20 } })).toEqual(
-      {
-        decision: 'nurture',
-        timeoutSeconds: 7 * 86_400,
-      },
-    );
+    expect(await runStep(ports, 'Qualify', WARM_ID, {})).toEqual({
+      decision: 'nurture',
+      timeoutSeconds: 7 * 86_400,
+    });
     await startedAt(ports, WARM_ID, OLD);
     expect(
       await runStep(ports, 'Recycle', WARM_ID, {
@@ -168,7 +166,7 @@ describe('StepContext', () => {
 
   it('fails a step about a lead that does not exist', async () => {
     const ports = inMemoryPorts({ now: NOW });
-    const run = runStep(ports, 'Score', 'ld_missing', {});
+    const run = runStep(ports, 'Qualify', 'ld_missing', {});
     await expect(run).rejects.toThrow(new LeadNotFoundError('Lead ld_missing does not exist'));
     await expect(run).rejects.toMatchObject({ name: 'LeadNotFoundError' });
   });

@@ -147,11 +147,11 @@ const GUARDS: Guard[] = [
     holds: nurtureEnds,
   },
   {
-    name: 'Score without its retry',
-    alterDefinition: alter('Score', (s) => {
+    name: 'Qualify without its retry',
+    alterDefinition: alter('Qualify', (s) => {
       delete s.Retry;
     }),
-    holds: transientFailureIsRetried('Score'),
+    holds: transientFailureIsRetried('Qualify'),
   },
   {
     name: 'HandOff without its retry',

@@ -38,7 +38,6 @@ describe('happy path', () => {
     expect(h.path(leadId)).toEqual(pathThrough(HAPPY_PATH_DECISIONS));
     expect(h.path(leadId)).toEqual([
       'StartOrResume',
-      'Score',
       'Qualify',
       'Qualified?',
       'HandOff',
@@ -103,7 +102,6 @@ describe('nurture', () => {
     expect(lead.stage).toBe('assigned');
     expect(h.path(leadId)).toEqual([
       'StartOrResume',
-      'Score',
       'Qualify',
       'Qualified?',
       'Nurture',
@@ -157,7 +155,6 @@ describe('reject and recycle', () => {
     expect(lead.stage).toBe('assigned');
     expect(h.path(leadId)).toEqual([
       'StartOrResume',
-      'Score',
       'Qualify',
       'Qualified?',
       'HandOff',

@@ -98,19 +98,13 @@ describe('failures', () => {
   it('retries a task that fails once and carries on', async () => {
     h.local.invoker.intercept('lifecycle-step', {
       times: 1,
-      match: (e) => (e as { state?: string }).state === 'Score',
+      match: (e) => (e as { state?: string }).state === 'Qualify',
       fail: () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
     });
     const leadId = await h.captureLead(hot('retry@jo.example', 'US'));
     const execution = h.local.stepFunctions.execution(leadId)!;
-    expect(execution.retries).toEqual(['Score']);
-    expect(execution.path.slice(0, 5)).toEqual([
-      'StartOrResume',
-      'Score',
-      'Qualify',
-      'Qualified?',
-      'HandOff',
-    ]);
+    expect(execution.retries).toEqual(['Qualify']);
+    expect(execution.path.slice(0, 4)).toEqual(['StartOrResume', 'Qualify', 'Qualified?', 'HandOff']);
     expect((await h.getLead(leadId)).stage).toBe('assigned');
   });
 

@@ -56,7 +56,7 @@ export const resume: Step<'Resume'> = async (ctx) => {
   const sla = lead.sla ?? {};
   switch (lead.stage) {
     case 'captured':
-      return { decision: 'score' };
+      return { decision: 'qualify' };
     case 'qualified':
       return { decision: 'hand-off' };
     case 'nurturing':

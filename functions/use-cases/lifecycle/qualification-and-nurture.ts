@@ -30,36 +30,44 @@ const scoreData = (score: { total: number; fit: number; engagement: number }) =>
   engagement: score.engagement,
 });
 
-export const score: Step<'Score'> = async (ctx) => {
-  const lead = await ctx.lead();
-  const { score } = assess(ctx, lead);
-  const now = ctx.now.toISOString();
-  await ctx.record(lead, {
-    change: {
-      set: { score, lifecycleStartedAt: lead.lifecycleStartedAt ?? now, executionStartedAt: now },
-      timeline: [
-        ctx.entry('scored', `Scored ${score.total} (fit ${score.fit}, engagement ${score.engagement})`, {
-          breakdown: score.breakdown,
-        }),
-      ],
-    },
-    events: [ctx.event('LeadScored', `scored:${lead.version}`, scoreData(score))],
-  });
-  return { decision: 'scored', total: score.total };
-};
-
+/**
+ * The first step of a lifecycle: score the lead and decide, in one write. An SQL is qualified;
+ * a lead that is neither SQL nor disqualified starts nurture; a disqualified one keeps its score
+ * and goes on to Disqualify.
+ */
 export const qualify: Step<'Qualify'> = async (ctx) => {
   const lead = await ctx.lead();
-  const { qualification } = assess(ctx, lead);
-  if (qualification.decision === 'disqualify')
+  const { score, qualification } = assess(ctx, lead);
+  const retried = decidedInThisExecution(ctx, lead, qualification);
+  if (retried) return retried;
+  const now = ctx.now.toISOString();
+  const scored = {
+    set: { score, lifecycleStartedAt: lead.lifecycleStartedAt ?? now, executionStartedAt: now },
+    timeline: [
+      ctx.entry('scored', `Scored ${score.total} (fit ${score.fit}, engagement ${score.engagement})`, {
+        breakdown: score.breakdown,
+      }),
+    ],
+  };
+  const scoredEvent = ctx.event('LeadScored', `scored:${lead.version}`, scoreData(score));
+  if (qualification.decision === 'disqualify') {
+    await ctx.record(lead, { change: scored, events: [scoredEvent] });
     return { decision: 'disqualify', reason: qualification.reason };
+  }
   if (qualification.decision === 'sql') {
     await ctx.record(lead, {
       change: {
         stage: 'qualified',
-        timeline: [ctx.entry('qualified', `Sales-qualified: ${qualification.reasons.join('; ')}`)],
+        set: scored.set,
+        timeline: [
+          ...scored.timeline,
+          ctx.entry('qualified', `Sales-qualified: ${qualification.reasons.join('; ')}`),
+        ],
       },
-      events: [ctx.event('LeadQualified', `qualified:${lead.version}`, { reasons: qualification.reasons })],
+      events: [
+        scoredEvent,
+        ctx.event('LeadQualified', `qualified:${lead.version}`, { reasons: qualification.reasons }),
+      ],
     });
     return { decision: 'sql' };
   }
@@ -68,9 +76,39 @@ export const qualify: Step<'Qualify'> = async (ctx) => {
     lead,
     `Nurturing (${qualification.level.toUpperCase()}): ${qualification.reasons.join('; ')}`,
     qualification.level,
-    [],
+    [scoredEvent],
+    scored,
   );
 };
+
+/**
+ * The decision a retried Qualify already made and wrote (its Lambda failed after the write):
+ * answered from the lead, so a retry writes nothing and publishes nothing twice.
+ */
+function decidedInThisExecution(
+  ctx: StepContext,
+  lead: Lead,
+  qualification: ReturnType<typeof assess>['qualification'],
+) {
+  if (lead.stage === 'qualified') return { decision: 'sql' as const };
+  if (lead.stage === 'nurturing') {
+    const plan = nurtureDecision(
+      {
+        nurtureStartedAt: lead.sla?.nurtureStartedAt ?? ctx.now.toISOString(),
+        now: ctx.now,
+        latest: { decision: 'nurture', level: 'lead', reasons: [] },
+      },
+      ctx.config.nurture,
+    );
+    if (plan.decision === 'keep-nurturing')
+      return { decision: 'nurture' as const, timeoutSeconds: plan.timeoutSeconds };
+  }
+  const scoredNow =
+    lead.score && lead.executionStartedAt !== undefined && lead.score.scoredAt >= lead.executionStartedAt;
+  if (lead.stage === 'captured' && scoredNow && qualification.decision === 'disqualify')
+    return { decision: 'disqualify' as const, reason: qualification.reason };
+  return undefined;
+}
 
 /** Starts a fresh nurture period (bounded by maxNurtureDays), with `events` that led to it. */
 async function startNurture(

@@ -19,12 +19,11 @@ import { decisionOverdue, outcomeOverdue } from './deadlines.ts';
 import { continueAsNew, executionTooOld, resume } from './execution.ts';
 import { firstTouchOverdue } from './first-touch-ladder.ts';
 import { handOff } from './hand-off.ts';
-import { nurtureCheck, qualify, recycle, score } from './qualification-and-nurture.ts';
+import { nurtureCheck, qualify, recycle } from './qualification-and-nurture.ts';
 import type { Step } from './step.ts';
 import { StepContext } from './step-context.ts';
 
 const STEPS: { [S in TaskStateName]: Step<S> } = {
-  Score: score,
   Qualify: qualify,
   NurtureCheck: nurtureCheck,
   Recycle: recycle,

@@ -6,8 +6,8 @@
  * Keys, all under the lead's partition `pk=LEAD#<id>`: the lead `sk=LEAD`; its archived
  * timeline entries `sk=TIMELINE#<first entry's time>#<digest>`; its alerts `sk=ALERT#<marker>`
  * (alert-outbox.ts). Quarantined spam: `pk=QUARANTINE#<uuid>, sk=QUARANTINE`.
- * gsi1 lists leads by stage (`gsi1pk=STAGE#<stage>, gsi1sk=<updatedAt>#<id>`) for reports and
- * the redrive command.
+ * gsi1 lists leads by status (`gsi1pk=LEADS#open|closed|failed, gsi1sk=<createdAt>#<id>`, see
+ * lead-update.ts) for the redrive command and reports.
  *
  * The lead item stays small whatever arrives: re-submissions inside the unit's spacing are
  * only counted, and the timeline keeps its recent entries on the item (older ones archived).
@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Lead, Stage, TimelineEntry } from '../domain/lead.ts';
+import type { Lead, LeadStatus, TimelineEntry } from '../domain/lead.ts';
 import type { LeadChange } from '../domain/lead-change.ts';
 import type {
   ActivityWrite,
@@ -27,7 +27,7 @@ import type {
 } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
-import { stageIndex, UpdateBuilder } from './lead-update.ts';
+import { statusIndex, statusKey, UpdateBuilder } from './lead-update.ts';
 import { archiveKey, batchToArchive, mergeTimeline } from './timeline-archive.ts';
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
@@ -114,7 +114,7 @@ export class LeadStore implements LeadRepository {
           TableName: this.tableName,
           Item: {
             ...leadKey(lead.leadId),
-            ...stageIndex(lead.stage, lead.updatedAt, lead.leadId),
+            ...statusIndex(lead.stage, lead.createdAt, lead.leadId),
             waits: {},
             pending: {},
             sla: {},
@@ -201,7 +201,7 @@ export class LeadStore implements LeadRepository {
    * Only named paths are written, so a concurrent touch recorded by another function is kept.
    */
   async transition(leadId: string, change: LeadChange, now: Date): Promise<Lead> {
-    return toLead(await this.update(leadId, new UpdateBuilder().change(leadId, change, now)));
+    return toLead(await this.update(leadId, new UpdateBuilder().change(change, now)));
   }
 
   async applyActivity(
@@ -209,13 +209,23 @@ export class LeadStore implements LeadRepository {
     change: LeadChange,
     write: ActivityWrite,
     now: Date,
-  ): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | 'conflict'> {
-    const update = new UpdateBuilder().change(leadId, change, now);
+  ): Promise<Lead | 'conflict'> {
+    const update = new UpdateBuilder().change(change, now);
     update.when(`${update.path('version')} = ${update.value(write.expectedVersion)}`);
-    for (const [kind, result] of Object.entries(write.pending ?? {})) update.set(`pending.${kind}`, result);
+    for (const [kind, { result, claimWith }] of Object.entries(write.results ?? {})) {
+      if (claimWith) {
+        update
+          .set(claimedAttribute(kind), result)
+          .set(claimedTokenAttribute(kind), claimWith)
+          .set(`waits.${kind}`, undefined)
+          .set(`pending.${kind}`, undefined)
+          .when(`${update.path(`waits.${kind}.token`)} = ${update.value(claimWith)}`);
+      } else {
+        update.set(`pending.${kind}`, result).when(`attribute_not_exists(${update.path(`waits.${kind}`)})`);
+      }
+    }
     const item = await unlessConditionFails(() => this.update(leadId, update));
-    if (!item) return 'conflict';
-    return { lead: toLead(item), waits: (item.waits as Record<string, StoredWait> | undefined) ?? {} };
+    return item ? toLead(item) : 'conflict';
   }
 
   async timeline(leadId: string): Promise<TimelineEntry[]> {
@@ -242,7 +252,6 @@ export class LeadStore implements LeadRepository {
     return mergeTimeline(archived, onLead);
   }
 
-  /** Stores the task token of the wait now in progress; returns the lead as it is now. */
   /** Stores the wait's token; a result claimed for an earlier wait of this kind is over now. */
   async registerWait(
     leadId: string,
@@ -254,15 +263,6 @@ export class LeadStore implements LeadRepository {
       claimedTokenAttribute(kind),
     ]);
     return { lead: toLead(item), pending: (item.pending as Record<string, WaitResult> | undefined)?.[kind] };
-  }
-
-  /**
-   * Records an activity's result for a wait of this kind, whether or not the wait has begun,
-   * and returns the wait of that kind in progress, if any (one request for both).
-   */
-  async setPending(leadId: string, kind: string, output: WaitResult): Promise<StoredWait | undefined> {
-    const item = await this.fillWaitSlot(leadId, 'pending', kind, output);
-    return (item.waits as Record<string, StoredWait> | undefined)?.[kind];
   }
 
   /** Sets one side of a wait handshake (the token or the result) and returns the whole item after it. */
@@ -388,10 +388,18 @@ export class LeadStore implements LeadRepository {
   }
 
   async get(leadId: string): Promise<Lead | undefined> {
+    return (await this.getWithWaits(leadId))?.lead;
+  }
+
+  async getWithWaits(leadId: string): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | undefined> {
     const result = await documentClient().send(
       new GetCommand({ TableName: this.tableName, Key: leadKey(leadId), ConsistentRead: true }),
     );
-    return result.Item ? toLead(result.Item) : undefined;
+    if (!result.Item) return undefined;
+    return {
+      lead: toLead(result.Item),
+      waits: (result.Item.waits as Record<string, StoredWait> | undefined) ?? {},
+    };
   }
 
   /** Spam is kept (for review and tuning) but apart from real leads, and expires. */
@@ -417,8 +425,8 @@ export class LeadStore implements LeadRepository {
     return id;
   }
 
-  /** Lead ids in a stage, oldest update first (paginates through the whole stage). */
-  async *leadIdsInStage(stage: Stage): AsyncGenerator<string> {
+  /** Lead ids with a status, oldest first (paginates through all of them). */
+  async *leadIdsWithStatus(status: LeadStatus): AsyncGenerator<string> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await documentClient().send(
@@ -426,7 +434,7 @@ export class LeadStore implements LeadRepository {
           TableName: this.tableName,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `STAGE#${stage}` },
+          ExpressionAttributeValues: { ':pk': statusKey(status) },
           ProjectionExpression: 'leadId',
           ExclusiveStartKey: startKey,
         }),

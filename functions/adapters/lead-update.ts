@@ -4,11 +4,19 @@
  * dash) is written as data, never parsed as syntax.
  */
 
-import type { Stage } from '../domain/lead.ts';
+import { type LeadStatus, leadStatus, type Stage } from '../domain/lead.ts';
 import type { LeadChange } from '../domain/lead-change.ts';
 
-export function stageIndex(stage: Stage, updatedAt: string, leadId: string) {
-  return { gsi1pk: `STAGE#${stage}`, gsi1sk: `${updatedAt}#${leadId}` };
+/**
+ * gsi1 lists leads by status (open, closed, failed), oldest first. Its entry moves only when the
+ * status does: most stage changes (assigned, touched, accepted, ...) leave the index key and
+ * every projected attribute as they are, so DynamoDB writes nothing to the index for them.
+ */
+export const statusKey = (status: LeadStatus) => `LEADS#${status}`;
+const statusIndexKey = (stage: Stage) => statusKey(leadStatus(stage));
+
+export function statusIndex(stage: Stage, createdAt: string, leadId: string) {
+  return { gsi1pk: statusIndexKey(stage), gsi1sk: `${createdAt}#${leadId}` };
 }
 
 export class UpdateBuilder {
@@ -60,15 +68,12 @@ export class UpdateBuilder {
     return this;
   }
 
-  /** A lead change: fields, stage (and its index), timeline entries; the version moves on. */
-  change(leadId: string, change: LeadChange, now: Date): this {
+  /** A lead change: fields, stage (and its status index), timeline entries; the version moves on. */
+  change(change: LeadChange, now: Date): this {
     const at = now.toISOString();
     this.set('updatedAt', at);
     for (const [field, value] of Object.entries(change.set ?? {})) this.set(field, value);
-    if (change.stage) {
-      const index = stageIndex(change.stage, at, leadId);
-      this.set('stage', change.stage).set('gsi1pk', index.gsi1pk).set('gsi1sk', index.gsi1sk);
-    }
+    if (change.stage) this.set('stage', change.stage).set('gsi1pk', statusIndexKey(change.stage));
     if (change.timeline?.length)
       this.setExpression(
         `${this.path('timeline')} = list_append(${this.path('timeline')}, ${this.value(change.timeline)})`,

@@ -23,6 +23,11 @@ export const CLOSED_STAGES: ReadonlySet<Stage> = new Set(['won', 'lost', 'disqua
 /** Stages in which the lead still needs work from someone. */
 export const OPEN_STAGES: ReadonlySet<Stage> = new Set(STAGES.filter((s) => !CLOSED_STAGES.has(s)));
 
+/** Open (work to do), closed (won, lost, disqualified), or failed (parked for ops to redrive). */
+export type LeadStatus = 'open' | 'closed' | 'failed';
+export const leadStatus = (stage: Stage): LeadStatus =>
+  stage === 'failed' ? 'failed' : CLOSED_STAGES.has(stage) ? 'closed' : 'open';
+
 export interface UtmParameters {
   source?: string;
   medium?: string;

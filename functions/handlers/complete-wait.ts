@@ -30,7 +30,10 @@ export const handler = middy<EventBridgeEvent<string, unknown>, ActivityOutcome>
     return { status: 'ignored', reason: `unknown activity ${type}` };
   }
   const name = type as ActivityEventName;
-  const activity = ACTIVITY_EVENTS[name].parse(event.detail);
+  const parsed = ACTIVITY_EVENTS[name].parse(event.detail);
+  // Without its own time, an activity happened when it was put on the bus, not when a
+  // redelivery (after a failed attempt) finally records it.
+  const activity = { ...parsed, occurredAt: parsed.occurredAt ?? event.time };
   // The sender's id when it gave one, else EventBridge's, which a redelivery keeps.
   const outcome = await recordActivity(ports, name, activity, { activityId: activity.eventId ?? event.id });
   logger.info('Activity recorded', { leadId: activity.leadId, type, outcome: outcome.status });

@@ -4,7 +4,7 @@
  * tests (functions/adapters/in-memory/). Use cases never import an adapter.
  */
 import type { BusinessUnitConfig } from '../../config/schema.ts';
-import type { Clock, EngagementRecord, Lead, LeadProfile, Stage, TimelineEntry } from '../domain/lead.ts';
+import type { Clock, EngagementRecord, Lead, LeadProfile, LeadStatus, TimelineEntry } from '../domain/lead.ts';
 import type { LeadChange } from '../domain/lead-change.ts';
 import type { EmailMessage } from '../domain/notifications.ts';
 import type { LeadflowEventData, LeadflowEventName } from '../events/catalog.ts';
@@ -48,12 +48,19 @@ export interface Resubmission {
 export interface ActivityWrite {
   /** Refused (`'conflict'`) when the lead changed since this version was read. */
   expectedVersion: number;
-  /** Results left for waits of these kinds, in the same write. */
-  pending?: Record<string, WaitResult>;
+  /**
+   * Results for waits of these kinds, in the same write. With `claimWith` (the token of the wait
+   * in progress when the lead was read) the result claims that wait at once (see `claimWait`);
+   * without, it is left pending for the next wait of its kind. Refused (`'conflict'`) when the
+   * wait in progress is no longer the one that was read.
+   */
+  results?: Record<string, { result: WaitResult; claimWith?: string }>;
 }
 
 export interface LeadRepository {
   get(leadId: string): Promise<Lead | undefined>;
+  /** The lead with the waits in progress (their tokens), in one read. */
+  getWithWaits(leadId: string): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | undefined>;
   /** Creates the lead unless one with the same id exists. */
   create(lead: Lead): Promise<'created' | 'exists'>;
   /** Records a re-submission (scored or only counted, see Resubmission) and the profile fields the lead lacked. */
@@ -66,15 +73,18 @@ export interface LeadRepository {
    * started: true for exactly one caller per `notAnnouncedSince` window.
    */
   claimAnnouncement(leadId: string, now: Date, notAnnouncedSince: Date): Promise<boolean>;
-  /** Applies one change atomically and returns the lead after it. */
+  /**
+   * Applies one change atomically and returns the lead after it. A missing lead or a failed
+   * stage guard (`onlyFromStages`) throws an error named `ConditionalCheckFailedException`.
+   */
   transition(leadId: string, change: LeadChange, now: Date): Promise<Lead>;
-  /** Applies an activity's change with its pending wait results; returns the waits in progress. */
+  /** Applies an activity's change with its wait results (claimed or pending) in one write. */
   applyActivity(
     leadId: string,
     change: LeadChange,
     write: ActivityWrite,
     now: Date,
-  ): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | 'conflict'>;
+  ): Promise<Lead | 'conflict'>;
   /** The lead's whole timeline, oldest first (the lead item keeps only the recent entries). */
   timeline(leadId: string): Promise<TimelineEntry[]>;
   /** Stores the token of the wait now in progress; returns the lead and any result already left for it. */
@@ -85,8 +95,6 @@ export interface LeadRepository {
     pending: Record<string, WaitResult>;
     claimed: Record<string, { token: string; result: WaitResult }>;
   }>;
-  /** Leaves a result for a wait of this kind, and returns the wait in progress, if any. */
-  setPending(leadId: string, kind: string, result: WaitResult): Promise<StoredWait | undefined>;
   /**
    * Claims the right to complete the wait holding `token` with the result pending for it;
    * exactly one claimant wins. The result is kept as claimed until the next wait of that kind
@@ -105,8 +113,8 @@ export interface LeadRepository {
     now: Date;
     sourceIp?: string;
   }): Promise<string>;
-  /** Lead ids in a stage, oldest update first. */
-  leadIdsInStage(stage: Stage): AsyncIterable<string>;
+  /** Lead ids with a status (open, closed, failed), oldest first. */
+  leadIdsWithStatus(status: LeadStatus): AsyncIterable<string>;
 }
 
 export interface RoutingSnapshot {

@@ -4,10 +4,11 @@
  * 2. Work out the change (touch, accept, reject, outcome, engagement) and which waits it
  *    completes with which decision (typed by the contract).
  * 3. Write the change, the activity id and the waits' results in one update, on the version
- *    that was read: two activities at the same moment never lose one another's update; the
- *    loser reads again and is judged on the lead as the winner left it.
- * 4. Complete each wait that is in progress (wait handshake, lifecycle/wait-handshake.ts); a
- *    wait that has not begun finds its result when it does.
+ *    (and the waits in progress) that were read: two activities at the same moment never lose
+ *    one another's update; the loser reads again and is judged on the lead as the winner left
+ *    it. A wait in progress is claimed by that write; one that has not begun finds its result
+ *    pending when it does (wait handshake, lifecycle/wait-handshake.ts).
+ * 4. Complete each wait the write claimed.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -19,10 +20,10 @@ import { acceptancePlan, outcomePlan, touchSatisfiesSla } from '../domain/sla-po
 import { ownerRef, timelineEntry } from '../domain/timeline.ts';
 import type { ActivityEvent, ActivityEventName } from '../events/catalog.ts';
 import {
+  activityResults,
+  completeClaimed,
   completePending,
-  completeWait,
   type WaitCompletion,
-  withCappedWait,
 } from './lifecycle/wait-handshake.ts';
 import type { LeadChange, LifecyclePorts, PublishedEvent } from './ports.ts';
 
@@ -207,8 +208,9 @@ export async function recordActivity<N extends ActivityEventName>(
   if (!recorder) return { status: 'ignored', reason: `unknown activity ${String(type)}` };
   const now = ports.clock.now();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const lead = await ports.leads.get(activity.leadId);
-    if (!lead) return { status: 'ignored', reason: 'unknown lead' };
+    const read = await ports.leads.getWithWaits(activity.leadId);
+    if (!read) return { status: 'ignored', reason: 'unknown lead' };
+    const { lead, waits } = read;
     // Applied before: the change and its events are done, but the process may have stopped
     // before completing the waits, so finish those.
     if (lead.processedActivityIds?.includes(activityId))
@@ -225,20 +227,17 @@ export async function recordActivity<N extends ActivityEventName>(
         ),
       },
     };
-    const pending = Object.fromEntries(
-      (recorded.completions ?? []).map((c) => [c.kind, withCappedWait(c.result)]),
-    );
+    // A wait in progress is claimed in the same write (one request fewer than claiming after).
+    const results = activityResults(recorded.completions ?? [], waits);
     const written = await ports.leads.applyActivity(
       lead.leadId,
       change,
-      { expectedVersion: lead.version, pending },
+      { expectedVersion: lead.version, results },
       now,
     );
     if (written === 'conflict') continue;
     if (recorded.events?.length) await ports.events.publish(recorded.events, now);
-    const completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> = [];
-    for (const { kind } of recorded.completions ?? [])
-      completions.push({ kind, result: await completeWait(ports, lead.leadId, kind, written.waits[kind]) });
+    const completions = await completeClaimed(ports, lead.leadId, results);
     return { status: 'recorded', completions };
   }
   throw new Error(`Lead ${activity.leadId} kept changing while recording ${String(type)}; will retry`);

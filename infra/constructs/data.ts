@@ -12,8 +12,11 @@ export const TABLE_KEYS = {
   ttl: 'expiresAt',
 } as const;
 
-/** Attributes gsi1 carries besides its keys (stage listings, quarantine review). */
-export const GSI1_ATTRIBUTES = ['leadId', 'stage', 'profile', 'reasons', 'quarantinedAt'] as const;
+/**
+ * Attributes gsi1 carries besides its keys (status listings, quarantine review). Not the stage:
+ * a projected stage would rewrite the index entry on every stage change.
+ */
+export const GSI1_ATTRIBUTES = ['leadId', 'profile', 'reasons', 'quarantinedAt'] as const;
 
 export class LeadflowData extends Construct {
   readonly table: Table;

@@ -5,15 +5,15 @@
  * through Resume at that stage. Each lead is restarted once per failure: a second run finds
  * nothing in `failed` and starts nothing.
  */
-import type { Lead, Stage } from '../../functions/domain/lead.ts';
+import type { Lead, LeadStatus, Stage } from '../../functions/domain/lead.ts';
 import type { LeadChange } from '../../functions/domain/lead-change.ts';
 import { timelineEntry } from '../../functions/domain/timeline.ts';
 import { emptyLeadRedrive, errorText, type LeadRedrive } from './report.ts';
 
 export interface FailedLeadPorts {
   leads: {
-    /** Lead ids in a stage (gsi1 `STAGE#<stage>`, every page). */
-    leadIdsInStage(stage: Stage): AsyncIterable<string>;
+    /** Lead ids with a status (gsi1 `LEADS#<status>`, every page). */
+    leadIdsWithStatus(status: LeadStatus): AsyncIterable<string>;
     get(leadId: string): Promise<Lead | undefined>;
     /** Throws ConditionalCheckFailedException when `onlyFromStages` does not hold. */
     transition(leadId: string, change: LeadChange, now: Date): Promise<Lead>;
@@ -39,7 +39,7 @@ export async function restartFailedLeads(
 ): Promise<LeadRedrive> {
   const result = emptyLeadRedrive();
   const ids = new Set<string>();
-  for await (const leadId of ports.leads.leadIdsInStage('failed')) ids.add(leadId);
+  for await (const leadId of ports.leads.leadIdsWithStatus('failed')) ids.add(leadId);
   for (const leadId of ids) {
     try {
       await restartOne(ports, leadId, options, result);

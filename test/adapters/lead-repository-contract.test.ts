@@ -37,6 +37,25 @@ const aLead = (changes: Partial<Lead> = {}): Lead => ({
   ...changes,
 });
 
+type Result = { decision: string } & Record<string, unknown>;
+
+/** An activity's write with one wait result: claiming the wait holding `claimWith`, or left pending. */
+async function activityWrites(
+  leads: LeadRepository,
+  leadId: string,
+  kind: string,
+  result: Result,
+  claimWith?: string,
+) {
+  const read = await leads.get(leadId);
+  return leads.applyActivity(
+    leadId,
+    { timeline: [{ at: later(1).toISOString(), type: 'touch', summary: kind }] },
+    { expectedVersion: read?.version ?? 0, results: { [kind]: { result, claimWith } } },
+    later(1),
+  );
+}
+
 describe.each(adapters)('lead repository (%s)', (_name, make) => {
   it('creates a lead once and reads it back as stored', async () => {
     const leads = make();
@@ -162,35 +181,60 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     expect(await claim(10)).toBe(false);
   });
 
-  it('applies an activity once, on the version it read, with its wait results', async () => {
+  it('applies an activity once, on the version it read, claiming the wait it read in the same write', async () => {
     const leads = make();
     const lead = aLead();
     await leads.create(lead);
-    await leads.registerWait(lead.leadId, 'decision', {
-      token: 'd1',
-      state: 'AwaitDecision',
-      registeredAt: T0.toISOString(),
+    const wait = { token: 'd1', state: 'AwaitDecision', registeredAt: T0.toISOString() };
+    await leads.registerWait(lead.leadId, 'decision', wait);
+    expect(await leads.getWithWaits(lead.leadId)).toMatchObject({
+      lead: { leadId: lead.leadId, version: 1 },
+      waits: { decision: wait },
     });
+    expect(await leads.getWithWaits('ld_missing')).toBeUndefined();
     const change = { stage: 'accepted' as const, set: { processedActivityIds: ['a1'] } };
-    const write = { expectedVersion: 1, pending: { decision: { decision: 'accepted', timeoutSeconds: 60 } } };
+    const result = { decision: 'accepted', timeoutSeconds: 60 };
+    const write = { expectedVersion: 1, results: { decision: { result, claimWith: 'd1' } } };
     const [one, two] = await Promise.all([
       leads.applyActivity(lead.leadId, change, write, later(1)),
       leads.applyActivity(lead.leadId, change, write, later(1)),
     ]);
     const applied = [one, two].filter((r) => r !== 'conflict');
     expect(applied).toHaveLength(1);
-    expect(applied[0]).toMatchObject({
-      lead: { stage: 'accepted', version: 2, processedActivityIds: ['a1'] },
-      waits: { decision: { token: 'd1', state: 'AwaitDecision' } },
+    expect(applied[0]).toMatchObject({ stage: 'accepted', version: 2, processedActivityIds: ['a1'] });
+    // Claimed: the token is gone (nobody else completes that wait) and the result kept as claimed.
+    expect(await leads.waits(lead.leadId)).toEqual({
+      waits: {},
+      pending: {},
+      claimed: { decision: { token: 'd1', result } },
     });
-    expect((await leads.waits(lead.leadId)).pending).toEqual({
-      decision: { decision: 'accepted', timeoutSeconds: 60 },
+    expect(await leads.claimWait(lead.leadId, 'decision', 'd1')).toEqual({ claimed: false });
+    expect((await leads.get(lead.leadId))?.waitResults).toEqual(['decision']);
+  });
+
+  it('refuses an activity whose wait moved since it read the lead, and leaves a result pending without one', async () => {
+    const leads = make();
+    const lead = aLead();
+    await leads.create(lead);
+    const result = { decision: 'touched', timeoutSeconds: 60 };
+    const wait = (token: string) => ({ token, state: 'AwaitFirstTouch', registeredAt: T0.toISOString() });
+    // Read without a wait, then a wait began: leaving the result pending would strand it.
+    const unclaimed = { expectedVersion: 1, results: { 'first-touch': { result } } };
+    await leads.registerWait(lead.leadId, 'first-touch', wait('t1'));
+    expect(await leads.applyActivity(lead.leadId, {}, unclaimed, later(1))).toBe('conflict');
+    // Read with t1, then t1 timed out and t2 began: t1 can no longer be claimed.
+    await leads.registerWait(lead.leadId, 'first-touch', wait('t2'));
+    const stale = { expectedVersion: 1, results: { 'first-touch': { result, claimWith: 't1' } } };
+    expect(await leads.applyActivity(lead.leadId, {}, stale, later(1))).toBe('conflict');
+    expect((await leads.get(lead.leadId))?.version).toBe(1);
+    // No wait of that kind: the result waits as pending.
+    expect(await activityWrites(leads, lead.leadId, 'decision', { decision: 'accepted' })).not.toBe(
+      'conflict',
+    );
+    expect((await leads.waits(lead.leadId)).pending).toEqual({ decision: { decision: 'accepted' } });
+    expect((await leads.registerWait(lead.leadId, 'decision', wait('d1'))).pending).toEqual({
+      decision: 'accepted',
     });
-    expect(await leads.claimWait(lead.leadId, 'decision', 'd1')).toEqual({
-      claimed: true,
-      pending: { decision: 'accepted', timeoutSeconds: 60 },
-    });
-    expect(await leads.waits(lead.leadId)).toMatchObject({ waits: {}, pending: {} });
   });
 
   it('keeps the recent timeline on the lead and the whole of it readable, however long it grows', async () => {
@@ -219,24 +263,18 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     const lead = aLead();
     await leads.create(lead);
     const wait = { token: 'token-1', state: 'AwaitFirstTouch', registeredAt: T0.toISOString() };
-    // The wait begins first: the activity finds it, and exactly one claim of its token wins.
+    // The wait begins first: the activity's write claims it, and nobody claims it again.
     const registered = await leads.registerWait(lead.leadId, 'first-touch', wait);
     expect(registered.pending).toBeUndefined();
     expect(registered.lead.leadId).toBe(lead.leadId);
+    const touched = { decision: 'touched', timeoutSeconds: 60 };
+    expect(await activityWrites(leads, lead.leadId, 'first-touch', touched, 'token-1')).not.toBe('conflict');
+    expect(await leads.claimWait(lead.leadId, 'first-touch', 'token-1')).toEqual({ claimed: false });
+    // The activity comes first: the result waits as pending for the next wait of that kind,
+    // which finds it; of two claims of its token exactly one wins.
     expect(
-      await leads.setPending(lead.leadId, 'first-touch', { decision: 'touched', timeoutSeconds: 60 }),
-    ).toEqual(wait);
-    const claims = await Promise.all([
-      leads.claimWait(lead.leadId, 'first-touch', 'token-1'),
-      leads.claimWait(lead.leadId, 'first-touch', 'token-1'),
-    ]);
-    expect(claims.filter((c) => c.claimed)).toEqual([
-      { claimed: true, pending: { decision: 'touched', timeoutSeconds: 60 } },
-    ]);
-    // The activity comes first: the result waits as pending for the next wait of that kind.
-    expect(
-      await leads.setPending(lead.leadId, 'decision', { decision: 'accepted', timeoutSeconds: 5 }),
-    ).toBeUndefined();
+      await activityWrites(leads, lead.leadId, 'decision', { decision: 'accepted', timeoutSeconds: 5 }),
+    ).not.toBe('conflict');
     const next = await leads.registerWait(lead.leadId, 'decision', {
       ...wait,
       token: 'token-2',
@@ -245,7 +283,13 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     expect(next.pending).toEqual({ decision: 'accepted', timeoutSeconds: 5 });
     // An older token is refused.
     expect(await leads.claimWait(lead.leadId, 'decision', 'token-1')).toEqual({ claimed: false });
-    expect((await leads.claimWait(lead.leadId, 'decision', 'token-2')).claimed).toBe(true);
+    const claims = await Promise.all([
+      leads.claimWait(lead.leadId, 'decision', 'token-2'),
+      leads.claimWait(lead.leadId, 'decision', 'token-2'),
+    ]);
+    expect(claims.filter((c) => c.claimed)).toEqual([
+      { claimed: true, pending: { decision: 'accepted', timeoutSeconds: 5 } },
+    ]);
   });
 
   it('keeps a claimed result until the next wait of its kind begins, for the overdue step to take', async () => {
@@ -253,8 +297,8 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     const lead = aLead();
     await leads.create(lead);
     const wait = (token: string) => ({ token, state: 'AwaitDecision', registeredAt: T0.toISOString() });
+    await activityWrites(leads, lead.leadId, 'decision', { decision: 'accepted', timeoutSeconds: 5 });
     await leads.registerWait(lead.leadId, 'decision', wait('d1'));
-    await leads.setPending(lead.leadId, 'decision', { decision: 'accepted', timeoutSeconds: 5 });
     // Nothing to claim without a result, and not with another token.
     expect(await leads.claimWait(lead.leadId, 'outcome', 'd1')).toEqual({ claimed: false });
     expect((await leads.claimWait(lead.leadId, 'decision', 'd1')).claimed).toBe(true);
@@ -274,8 +318,7 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     await leads.registerWait(lead.leadId, 'decision', wait('d3'));
     expect(await leads.takeResult(lead.leadId, 'decision')).toBeUndefined();
     // Claimed and lost: the overdue step takes it, once.
-    await leads.setPending(lead.leadId, 'decision', { decision: 'rejected', reason: 'no budget' });
-    expect((await leads.claimWait(lead.leadId, 'decision', 'd3')).claimed).toBe(true);
+    await activityWrites(leads, lead.leadId, 'decision', { decision: 'rejected', reason: 'no budget' }, 'd3');
     expect(await leads.takeResult(lead.leadId, 'decision')).toEqual({
       decision: 'rejected',
       reason: 'no budget',
@@ -284,17 +327,27 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     expect((await leads.get(lead.leadId))?.waitResults).toBeUndefined();
   });
 
-  it('lists leads by stage, oldest update first', async () => {
+  it('lists leads by status, oldest first, moving a lead only when its status changes', async () => {
     const leads = make();
-    const stage = 'touched';
-    const [a, b] = [aLead(), aLead()];
-    await leads.create(a);
+    const a = aLead({ createdAt: later(1).toISOString() });
+    const b = aLead({ createdAt: later(2).toISOString() });
     await leads.create(b);
-    await leads.transition(b.leadId, { stage }, later(10));
-    await leads.transition(a.leadId, { stage }, later(20));
-    const ids: string[] = [];
-    for await (const id of leads.leadIdsInStage(stage)) if (id === a.leadId || id === b.leadId) ids.push(id);
-    expect(ids).toEqual([b.leadId, a.leadId]);
+    await leads.create(a);
+    const listed = async (status: 'open' | 'closed' | 'failed') => {
+      const ids: string[] = [];
+      for await (const id of leads.leadIdsWithStatus(status))
+        if (id === a.leadId || id === b.leadId) ids.push(id);
+      return ids;
+    };
+    expect(await listed('open')).toEqual([a.leadId, b.leadId]);
+    await leads.transition(a.leadId, { stage: 'touched' }, later(10));
+    expect(await listed('open')).toEqual([a.leadId, b.leadId]);
+    await leads.transition(b.leadId, { stage: 'won' }, later(20));
+    expect(await listed('open')).toEqual([a.leadId]);
+    expect(await listed('closed')).toEqual([b.leadId]);
+    await leads.transition(a.leadId, { stage: 'failed' }, later(30));
+    expect(await listed('failed')).toEqual([a.leadId]);
+    expect(await listed('open')).toEqual([]);
   });
 
   it('keeps spam apart from leads', async () => {
@@ -305,6 +358,6 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
       now: T0,
     });
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    for await (const leadId of leads.leadIdsInStage('captured')) expect(leadId).not.toContain(id);
+    for await (const leadId of leads.leadIdsWithStatus('open')) expect(leadId).not.toContain(id);
   });
 });

@@ -203,7 +203,7 @@ describe('ops', () => {
       expect(lead).not.toHaveProperty(internal);
     }
     expect(text).not.toContain('LEAD#');
-    expect(text).not.toContain('STAGE#');
+    expect(text).not.toContain('LEADS#');
     for (const token of tokens) expect(text).not.toContain(token);
   });
 

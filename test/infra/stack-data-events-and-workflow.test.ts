@@ -38,7 +38,7 @@ describe('data', () => {
             ],
             Projection: {
               ProjectionType: 'INCLUDE',
-              NonKeyAttributes: ['leadId', 'stage', 'profile', 'reasons', 'quarantinedAt'],
+              NonKeyAttributes: ['leadId', 'profile', 'reasons', 'quarantinedAt'],
             },
           },
         ],

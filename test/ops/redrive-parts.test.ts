@@ -3,7 +3,7 @@
  * first id, and what happens when a put, a delete or an execution start fails.
  */
 import { describe, expect, it } from 'vitest';
-import type { Lead, Stage } from '../../functions/domain/lead.ts';
+import { type Lead, type LeadStatus, leadStatus } from '../../functions/domain/lead.ts';
 import { applyLeadChange, type LeadChange } from '../../functions/domain/lead-change.ts';
 import { type FailedLeadPorts, restartFailedLeads } from '../../ops/redrive/failed-leads.ts';
 import {
@@ -142,8 +142,8 @@ function ports(
     startExecution: start,
     leads: {
       all,
-      async *leadIdsInStage(stage: Stage) {
-        for (const l of all.values()) if (l.stage === stage) yield l.leadId;
+      async *leadIdsWithStatus(status: LeadStatus) {
+        for (const l of all.values()) if (leadStatus(l.stage) === status) yield l.leadId;
       },
       get: async (id) => all.get(id),
       transition: async (id: string, change: LeadChange, at: Date) => {

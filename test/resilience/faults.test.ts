@@ -209,21 +209,21 @@ describe('PutEvents failures', () => {
 });
 
 describe('activity redelivered by the bus', () => {
-  it('applies a TouchLogged whose handler failed mid-way exactly once when the bus redelivers it', async () => {
+  it('applies a TouchLogged whose write kept failing exactly once, at its own time, when the bus redelivers it', async () => {
     const leadId = await h.captureLead(contactSales('touch@acme.example'));
     await h.runUntil('2026-03-23T09:20:00Z');
-    // The touch is written, then claiming the first-touch wait keeps failing: the handler fails.
-    const claim = faults.add({
+    // The touch's write (which also claims the first-touch wait) fails through every SDK attempt.
+    const write = faults.add({
       service: 'dynamodb',
       operation: 'UpdateItem',
-      bodyIncludes: ['REMOVE #waits'],
+      bodyIncludes: ['claimedToken:first-touch'],
       kind: 'server-error',
       status: 503,
       times: await sdkAttempts('dynamodb'),
     });
     await h.activity('TouchLogged', { leadId, channel: 'call' });
-    expect(claim.left).toBe(0);
-    expect((await h.getLead(leadId)).stage).toBe('touched');
+    expect(write.left).toBe(0);
+    expect((await h.getLead(leadId)).stage).toBe('assigned');
     expect(h.path(leadId).at(-1)).toBe('AwaitFirstTouch');
     expect(h.local.bus.pendingRedeliveries).toBe(1);
 
@@ -231,7 +231,9 @@ describe('activity redelivered by the bus', () => {
     expect(h.path(leadId).at(-1)).toBe('AwaitDecision');
     await h.runUntil('2026-03-23T10:30:00Z');
     const lead = await h.getLead(leadId);
+    expect(lead.stage).toBe('touched');
     expect(lead.sla.touchAttempts).toBe(1);
+    // The touch counts from when it was logged, not from the redelivery.
     expect(lead.sla.firstTouchAt).toBe('2026-03-23T09:20:00.000Z');
     expect(lead.timeline.filter((e) => e.type === 'touch')).toHaveLength(1);
     expect(h.local.bus.deadLetters()).toEqual([]);
@@ -253,12 +255,12 @@ describe('activity redelivered by the bus', () => {
         }),
     ],
     [
-      'the answer to the claim is lost and the SDK retries it',
+      'the answer to the write that claims the wait is lost and the SDK retries it',
       async () =>
         faults.add({
           service: 'dynamodb',
           operation: 'UpdateItem',
-          bodyIncludes: ['REMOVE #waits'],
+          bodyIncludes: ['claimedToken:first-touch'],
           kind: 'lost-response',
           times: 1,
         }),

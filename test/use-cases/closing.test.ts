@@ -105,6 +105,43 @@ describe('Outcome', () => {
     expect(ports.events.published[0]?.data).toEqual({ result: 'lost', reason: 'budget frozen' });
     expect(ports.routing.leadsOf('anna')).toEqual([]);
   });
+
+  const won = { decision: 'closed' as const, result: 'won' as const };
+
+  it('closes an accepted lead without reading it first', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    await heldBy(ports, 'accepted');
+    const get = vi.spyOn(ports.leads, 'get');
+    const getWithWaits = vi.spyOn(ports.leads, 'getWithWaits');
+    await runStep(ports, 'Outcome', HOT_ID, { previous: won });
+    expect(get).not.toHaveBeenCalled();
+    expect(getWithWaits).not.toHaveBeenCalled();
+    expect((await reload(ports, HOT_ID)).stage).toBe('won');
+  });
+
+  it('a retry after the write frees the rep it could not free and writes nothing twice', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    await heldBy(ports, 'accepted');
+    vi.spyOn(ports.routing, 'release').mockRejectedValueOnce(new Error('Rate exceeded'));
+    await expect(runStep(ports, 'Outcome', HOT_ID, { previous: won })).rejects.toThrow('Rate exceeded');
+    const written = await reload(ports, HOT_ID);
+    expect(written.stage).toBe('won');
+    expect(ports.routing.leadsOf('anna')).toEqual([HOT_ID]);
+    expect(await runStep(ports, 'Outcome', HOT_ID, { previous: won })).toEqual({ decision: 'done' });
+    expect(await reload(ports, HOT_ID)).toEqual(written);
+    expect(ports.routing.leadsOf('anna')).toEqual([]);
+    expect(new Set(ports.events.published.map((e) => e.eventId))).toEqual(new Set([`${HOT_ID}:converted`]));
+  });
+
+  it('closes a lead found in another stage from that stage', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    await heldBy(ports, 'touched');
+    expect(await runStep(ports, 'Outcome', HOT_ID, { previous: won })).toEqual({ decision: 'done' });
+    const lead = await reload(ports, HOT_ID);
+    expect(lead.stage).toBe('won');
+    expect(lead.timeline.filter((e) => e.type === 'won')).toHaveLength(1);
+    expect(ports.routing.leadsOf('anna')).toEqual([]);
+  });
 });
 
 describe('RecordFailure', () => {

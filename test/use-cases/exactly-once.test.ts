@@ -23,6 +23,24 @@ const owner = {
 const leadIn = (ports: InMemoryPorts, stage: Stage, change: Partial<Lead> = {}) =>
   storedLead(ports, HOT, { stage, owner, ...change });
 
+/** An activity's write that claimed the wait holding `token` (its completion then never sent). */
+async function claimedByActivity(
+  ports: InMemoryPorts,
+  leadId: string,
+  kind: string,
+  token: string,
+  result: { decision: string } & Record<string, unknown>,
+) {
+  const { version } = await reload(ports, leadId);
+  const written = await ports.leads.applyActivity(
+    leadId,
+    {},
+    { expectedVersion: version, results: { [kind]: { result, claimWith: token } } },
+    ports.clock.now(),
+  );
+  expect(written).not.toBe('conflict');
+}
+
 describe('an activity applied once per id', () => {
   it('does not apply a redelivered TouchLogged again, but completes the wait it left pending', async () => {
     const ports = inMemoryPorts({ now: MONDAY_10 });
@@ -52,7 +70,6 @@ describe('an activity applied once per id', () => {
       completions: [{ kind: 'first-touch', result: 'pending' }],
     });
     // A token appears (stored by a wait that has not looked at its result yet).
-    await ports.leads.setPending(HOT_ID, 'first-touch', { decision: 'touched', timeoutSeconds: 60 });
     const { waits } = await ports.leads.waits(HOT_ID);
     expect(waits).toEqual({});
     const registered = await ports.leads.registerWait(HOT_ID, 'first-touch', {
@@ -157,8 +174,7 @@ describe('a completion lost on its way to the wait', () => {
     result: { decision: string } & Record<string, unknown>,
   ) {
     await ports.leads.registerWait(HOT_ID, kind, { token: 'lost', state: 'x', registeredAt: MONDAY_10 });
-    await ports.leads.setPending(HOT_ID, kind, result);
-    await ports.leads.claimWait(HOT_ID, kind, 'lost');
+    await claimedByActivity(ports, HOT_ID, kind, 'lost', result);
   }
 
   it('is taken by the first-touch overdue step, which moves on to the decision wait', async () => {
@@ -227,8 +243,7 @@ describe('a completion lost on its way to the wait', () => {
       state: 'Nurture',
       registeredAt: MONDAY_10,
     });
-    await ports.leads.setPending(leadId, 'nurture', { decision: 'engaged' });
-    await ports.leads.claimWait(leadId, 'nurture', 'n');
+    await claimedByActivity(ports, leadId, 'nurture', 'n', { decision: 'engaged' });
     await runStep(ports, 'NurtureCheck', leadId, { previous: { decision: 'nurture', timeoutSeconds: 60 } });
     expect((await reload(ports, leadId)).timeline.at(-1)?.type).toBe('rescored');
   });

@@ -1,15 +1,18 @@
 /**
  * The two halves of a callback wait, in either order: registerWait (the wait begins and stores
- * its token) and completeWait (activity leaves a result and completes the stored wait).
+ * its token) and the activity side (its write claims the stored wait or leaves the result
+ * pending; then the claimed wait is completed), plus completeWait, which finishes a pending
+ * result and a stored token that a crash left side by side.
  */
 import { describe, expect, it } from 'vitest';
 import { InMemoryLeadRepository } from '../../functions/adapters/in-memory/lead-repository.ts';
 import { MAX_WAIT_SECONDS } from '../../functions/domain/wait-limits.ts';
 import {
+  activityResults,
+  completeClaimed,
   completeWait,
   registerWait,
   type WaitCompletion,
-  withCappedWait,
 } from '../../functions/use-cases/lifecycle/wait-handshake.ts';
 import type { WaitResult } from '../../functions/use-cases/ports.ts';
 import { type InMemoryPorts, inMemoryPorts, storedLead } from '../support/in-memory-ports.ts';
@@ -22,10 +25,20 @@ const touched = {
 };
 const accepted = { kind: 'decision' as const, result: { decision: 'accepted' as const, timeoutSeconds: 60 } };
 
-/** The activity side as record-activity runs it: leave the result, then complete a stored wait. */
-async function activityLeaves(ports: InMemoryPorts, leadId: string, { kind, result }: WaitCompletion) {
-  const wait = await ports.leads.setPending(leadId, kind, withCappedWait(result));
-  return completeWait(ports, leadId, kind, wait);
+/** The activity side as record-activity runs it: one write that claims a stored wait, then its completion. */
+async function activityLeaves(ports: InMemoryPorts, leadId: string, completion: WaitCompletion) {
+  const read = await ports.leads.getWithWaits(leadId);
+  if (!read) throw new Error(`no lead ${leadId}`);
+  const results = activityResults([completion], read.waits);
+  const written = await ports.leads.applyActivity(
+    leadId,
+    {},
+    { expectedVersion: read.lead.version, results },
+    ports.clock.now(),
+  );
+  if (written === 'conflict') throw new Error('conflict');
+  const [done] = await completeClaimed(ports, leadId, results);
+  return done?.result;
 }
 
 /** A repository where the other side always wins the claim (or wins it but took the result). */
@@ -52,10 +65,8 @@ describe('registerWait', () => {
       completedAtOnce: false,
     });
     expect(ports.callbacks.completed).toEqual([]);
-    expect(await ports.leads.setPending(HOT_ID, 'first-touch', touched.result)).toEqual({
-      token: 't1',
-      state: 'AwaitFirstTouch',
-      registeredAt: NOW,
+    expect((await ports.leads.waits(HOT_ID)).waits).toEqual({
+      'first-touch': { token: 't1', state: 'AwaitFirstTouch', registeredAt: NOW },
     });
     // The stored token is what activity completes.
     expect(await activityLeaves(ports, HOT_ID, touched)).toBe('completed');
@@ -87,7 +98,8 @@ describe('registerWait', () => {
     const ports = await setUp('touched');
     await activityLeaves(ports, HOT_ID, touched);
     await registerWait(ports, { state: 'AwaitFirstTouch', leadId: HOT_ID, token: 't1' });
-    expect((await reload(ports, HOT_ID)).version).toBe(1);
+    // Version 2 is the activity's own write: the wait moved nothing.
+    expect((await reload(ports, HOT_ID)).version).toBe(2);
 
     const other = await setUp('assigned');
     await activityLeaves(other, HOT_ID, accepted);
@@ -96,7 +108,7 @@ describe('registerWait', () => {
       completedAtOnce: true,
     });
     expect(other.callbacks.completed).toEqual([{ token: 'd1', output: accepted.result }]);
-    expect(await reload(other, HOT_ID)).toMatchObject({ stage: 'assigned', version: 1 });
+    expect(await reload(other, HOT_ID)).toMatchObject({ stage: 'assigned', version: 2 });
   });
 
   it('does nothing when the other side won the claim, or won it with the result', async () => {
@@ -115,7 +127,7 @@ describe('registerWait', () => {
   });
 });
 
-describe('completeWait (the activity side)', () => {
+describe('the activity side', () => {
   it('leaves the result pending when no wait is in progress', async () => {
     const ports = await setUp();
     expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('pending');
@@ -164,33 +176,6 @@ describe('completeWait (the activity side)', () => {
     expect(ports.callbacks.completed).toEqual([{ token: 'd2', output: accepted.result }]);
   });
 
-  it('reports pending when the wait side won the claim', async () => {
-    const ports = inMemoryPorts({ now: NOW });
-    ports.leads = new LosingClaims({ claimed: false });
-    await storedLead(ports, HOT, { stage: 'touched' });
-    await ports.leads.registerWait(HOT_ID, 'decision', {
-      token: 'd1',
-      state: 'AwaitDecision',
-      registeredAt: NOW,
-    });
-    expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('pending');
-    expect(ports.callbacks.completed).toEqual([]);
-  });
-
-  it('completes with the result found at claim time when one was left meanwhile', async () => {
-    const ports = inMemoryPorts({ now: NOW });
-    const earlier = { decision: 'rejected', reason: 'left first' };
-    ports.leads = new LosingClaims({ claimed: true, pending: earlier });
-    await storedLead(ports, HOT, { stage: 'touched' });
-    await ports.leads.registerWait(HOT_ID, 'decision', {
-      token: 'd1',
-      state: 'AwaitDecision',
-      registeredAt: NOW,
-    });
-    expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('completed');
-    expect(ports.callbacks.completed).toEqual([{ token: 'd1', output: earlier }]);
-  });
-
   it('puts the claimed result back to pending when the token turns out stale; the next wait takes it', async () => {
     const ports = await setUp('touched');
     await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' });
@@ -207,12 +192,59 @@ describe('completeWait (the activity side)', () => {
   it("lets the wait's overdue step take a claimed result whose completion never arrived", async () => {
     const ports = await setUp('touched');
     await registerWait(ports, { state: 'AwaitDecision', leadId: HOT_ID, token: 'd1' });
-    // The activity claims the token, then the process stops before Step Functions hears of it.
-    await ports.leads.setPending(HOT_ID, 'decision', accepted.result);
-    expect((await ports.leads.claimWait(HOT_ID, 'decision', 'd1')).claimed).toBe(true);
+    // The activity's write claims the token, then the process stops before Step Functions hears of it.
+    const results = { decision: { result: accepted.result, claimWith: 'd1' } };
+    expect(
+      await ports.leads.applyActivity(HOT_ID, {}, { expectedVersion: 1, results }, ports.clock.now()),
+    ).not.toBe('conflict');
+    expect((await ports.leads.waits(HOT_ID)).waits).toEqual({});
     expect((await reload(ports, HOT_ID)).waitResults).toEqual(['decision']);
     expect(await ports.leads.takeResult(HOT_ID, 'decision')).toEqual(accepted.result);
     expect(await ports.leads.takeResult(HOT_ID, 'decision')).toBeUndefined();
     expect((await reload(ports, HOT_ID)).waitResults).toBeUndefined();
+  });
+});
+
+describe('completeWait (a pending result and a stored token, side by side after a crash)', () => {
+  /** The activity left its result, then a wait stored its token and stopped before claiming. */
+  async function crashedBetween(ports: InMemoryPorts) {
+    await storedLead(ports, HOT, { stage: 'touched' });
+    expect(await activityLeaves(ports, HOT_ID, accepted)).toBe('pending');
+    const wait = { token: 'd1', state: 'AwaitDecision', registeredAt: NOW };
+    await ports.leads.registerWait(HOT_ID, 'decision', wait);
+    return wait;
+  }
+
+  it('claims the token and completes the wait with the pending result, once', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    const wait = await crashedBetween(ports);
+    expect(await completeWait(ports, HOT_ID, 'decision', wait)).toBe('completed');
+    expect(ports.callbacks.completed).toEqual([{ token: 'd1', output: accepted.result }]);
+    expect(await completeWait(ports, HOT_ID, 'decision', wait)).toBe('pending');
+    expect(ports.callbacks.completed).toHaveLength(1);
+  });
+
+  it('reports pending when the wait side won the claim', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    ports.leads = new LosingClaims({ claimed: false });
+    const wait = await crashedBetween(ports);
+    expect(await completeWait(ports, HOT_ID, 'decision', wait)).toBe('pending');
+    expect(ports.callbacks.completed).toEqual([]);
+  });
+
+  it('completes with the result found at claim time when one was left meanwhile', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    const earlier = { decision: 'rejected', reason: 'left first' };
+    ports.leads = new LosingClaims({ claimed: true, pending: earlier });
+    const wait = await crashedBetween(ports);
+    expect(await completeWait(ports, HOT_ID, 'decision', wait)).toBe('completed');
+    expect(ports.callbacks.completed).toEqual([{ token: 'd1', output: earlier }]);
+  });
+
+  it('leaves the result pending without a stored wait', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    await storedLead(ports, HOT, { stage: 'touched' });
+    expect(await completeWait(ports, HOT_ID, 'decision', undefined)).toBe('pending');
+    expect(ports.callbacks.completed).toEqual([]);
   });
 });

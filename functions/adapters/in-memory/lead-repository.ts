@@ -1,13 +1,13 @@
 /**
  * The lead repository in memory, with the DynamoDB adapter's semantics: single-item atomic
  * changes, the same conditions (a change to a missing lead, a stage guard, a stale version or
- * token refused), dotted paths that need their parent map, the stage index, and the timeline
+ * token refused), dotted paths that need their parent map, the status index, and the timeline
  * kept short on the lead with older entries archived. Held to the same contract tests as the
  * DynamoDB adapter (test/adapters/lead-repository-contract.test.ts). For the simulator and
  * fast unit tests; `npm start` keeps the real stand-ins.
  */
 import { randomUUID } from 'node:crypto';
-import type { Lead, Stage, TimelineEntry } from '../../domain/lead.ts';
+import { type Lead, type LeadStatus, leadStatus, type TimelineEntry } from '../../domain/lead.ts';
 import { applyLeadChange, type LeadChange } from '../../domain/lead-change.ts';
 import type {
   ActivityWrite,
@@ -60,6 +60,12 @@ export class InMemoryLeadRepository implements LeadRepository {
     if (!item) return undefined;
     const waitResults = [...new Set([...Object.keys(item.pending), ...Object.keys(item.claimed)])];
     return { ...copy(item.lead), ...(waitResults.length ? { waitResults } : {}) };
+  }
+
+  async getWithWaits(leadId: string): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | undefined> {
+    const lead = await this.get(leadId);
+    const item = this.items.get(leadId);
+    return lead && item ? { lead, waits: copy(item.waits) } : undefined;
   }
 
   async create(lead: Lead): Promise<'created' | 'exists'> {
@@ -122,12 +128,23 @@ export class InMemoryLeadRepository implements LeadRepository {
     change: LeadChange,
     write: ActivityWrite,
     now: Date,
-  ): Promise<{ lead: Lead; waits: Record<string, StoredWait> } | 'conflict'> {
+  ): Promise<Lead | 'conflict'> {
     const item = this.existing(leadId);
     if (item.lead.version !== write.expectedVersion) return 'conflict';
+    const results = Object.entries(write.results ?? {});
+    const waitMoved = results.some(([kind, { claimWith }]) =>
+      claimWith ? item.waits[kind]?.token !== claimWith : item.waits[kind] !== undefined,
+    );
+    if (waitMoved) return 'conflict';
     const after = applyLeadChange(item.lead, change, now);
-    for (const [kind, result] of Object.entries(write.pending ?? {})) item.pending[kind] = copy(result);
-    return { lead: this.store(item, after), waits: copy(item.waits) };
+    for (const [kind, { result, claimWith }] of results) {
+      if (claimWith) {
+        item.claimed[kind] = { token: claimWith, result: copy(result) };
+        delete item.waits[kind];
+        delete item.pending[kind];
+      } else item.pending[kind] = copy(result);
+    }
+    return this.store(item, after);
   }
 
   async timeline(leadId: string): Promise<TimelineEntry[]> {
@@ -153,12 +170,6 @@ export class InMemoryLeadRepository implements LeadRepository {
     item.waits[kind] = copy(wait);
     delete item.claimed[kind];
     return { lead: copy(item.lead), pending: item.pending[kind] && copy(item.pending[kind]) };
-  }
-
-  async setPending(leadId: string, kind: string, result: WaitResult): Promise<StoredWait | undefined> {
-    const item = this.existing(leadId);
-    item.pending[kind] = copy(result);
-    return item.waits[kind] && copy(item.waits[kind]);
   }
 
   async claimWait(
@@ -197,11 +208,11 @@ export class InMemoryLeadRepository implements LeadRepository {
     return id;
   }
 
-  async *leadIdsInStage(stage: Stage): AsyncGenerator<string> {
+  async *leadIdsWithStatus(status: LeadStatus): AsyncGenerator<string> {
     const leads = [...this.items.values()]
       .map((i) => i.lead)
-      .filter((l) => l.stage === stage)
-      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.leadId.localeCompare(b.leadId));
+      .filter((l) => leadStatus(l.stage) === status)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.leadId.localeCompare(b.leadId));
     for (const lead of leads) yield lead.leadId;
   }
 }

@@ -6,6 +6,9 @@ import type { Lead, Stage } from '../../domain/lead.ts';
 import type { Step } from './step.ts';
 import type { StepContext } from './step-context.ts';
 
+/** What both lead repositories call a failed guard (`onlyFromStages`), as DynamoDB does. */
+const GUARD_FAILED = 'ConditionalCheckFailedException';
+
 /** Stages in which the lead counts against its rep's capacity. */
 const HELD_BY_REP: ReadonlySet<Stage> = new Set(['assigned', 'touched', 'accepted']);
 
@@ -27,18 +30,38 @@ export const disqualify: Step<'Disqualify'> = async (ctx, { previous }) => {
   return { decision: 'done' };
 };
 
+/**
+ * Closes the lead without reading it first: the write is guarded by the stage an outcome needs
+ * (accepted), and the lead it returns names the rep to free. When the guard fails, the lead is
+ * read: a retry after the write only frees the rep again (idempotent); a lead in another stage
+ * is closed from there.
+ */
 export const recordOutcome: Step<'Outcome'> = async (ctx, { previous }) => {
-  const lead = await ctx.lead();
   const { result, reason } = previous;
+  const change = {
+    stage: result,
+    set: { outcome: { result, at: ctx.now.toISOString(), ...(reason ? { reason } : {}) } },
+    timeline: [ctx.entry(result, `Closed ${result}${reason ? `: ${reason}` : ''}`)],
+  };
+  const events = [ctx.event('LeadConverted', 'converted', { result, reason })];
+  await ctx.ports.events.publish(events, ctx.now);
+  const closed = await ctx.ports.leads
+    .transition(ctx.leadId, { ...change, onlyFromStages: ['accepted'] }, ctx.now)
+    .catch((error: Error) => {
+      if (error.name === GUARD_FAILED) return undefined;
+      throw error;
+    });
+  if (closed) {
+    if (closed.owner?.repId) await ctx.ports.routing.release(closed.owner.repId, ctx.leadId);
+    return { decision: 'done' };
+  }
+  const lead = await ctx.lead();
+  if (lead.stage === result) {
+    if (lead.owner?.repId) await ctx.ports.routing.release(lead.owner.repId, ctx.leadId);
+    return { decision: 'done' };
+  }
   await releaseRep(ctx, lead);
-  await ctx.record(lead, {
-    change: {
-      stage: result,
-      set: { outcome: { result, at: ctx.now.toISOString(), ...(reason ? { reason } : {}) } },
-      timeline: [ctx.entry(result, `Closed ${result}${reason ? `: ${reason}` : ''}`)],
-    },
-    events: [ctx.event('LeadConverted', 'converted', { result, reason })],
-  });
+  await ctx.record(lead, { change });
   return { decision: 'done' };
 };
 

@@ -3,9 +3,10 @@
  * - the wait begins (`registerWait`, run by the wait's own Task): its token is stored on the
  *   lead; if a result is already pending (a touch logged before the hand-off finished), the
  *   wait completes at once;
- * - activity ends it (`completeWait`, run by record-activity): the result is left as pending
- *   first, then the stored token, if any, is claimed and completed.
- * Each side writes before it looks at the other's slot, so one of them always sees the other.
+ * - activity ends it (record-activity): its write claims the token it read with the result
+ *   (the token must still be the stored one), or, when no wait was in progress, leaves the
+ *   result pending (no wait may have begun since the read); then a claimed wait is completed.
+ * Each side's write is conditioned on the other's slot, so one of them always sees the other.
  * Claiming removes the token only if it is still the stored one, so exactly one side completes
  * a wait, and a token from an older wait (timed out meanwhile) is refused.
  */
@@ -51,9 +52,53 @@ export function withCappedWait(result: WaitResult): WaitResult {
 }
 
 /**
- * The activity side: its result is already pending on the lead (written with the activity's
- * change); if a wait of that kind is in progress, claim its token and complete it.
+ * An activity's wait results as its write carries them: each claims the wait of its kind that
+ * was in progress when the lead was read, if any (capped like every other wait).
  */
+export function activityResults(
+  completions: readonly WaitCompletion[],
+  waits: Record<string, StoredWait>,
+): Record<string, { result: WaitResult; claimWith?: string }> {
+  return Object.fromEntries(
+    completions.map((c) => [c.kind, { result: withCappedWait(c.result), claimWith: waits[c.kind]?.token }]),
+  );
+}
+
+/** After the activity's write: completes each wait it claimed; the other results wait as pending. */
+export async function completeClaimed(
+  ports: Pick<LifecyclePorts, 'leads' | 'callbacks'>,
+  leadId: string,
+  results: Record<string, { result: WaitResult; claimWith?: string }>,
+): Promise<Array<{ kind: WaitKind; result: 'completed' | 'pending' }>> {
+  const completions: Array<{ kind: WaitKind; result: 'completed' | 'pending' }> = [];
+  for (const [kind, { result, claimWith }] of Object.entries(results) as Array<
+    [WaitKind, { result: WaitResult; claimWith?: string }]
+  >)
+    completions.push({
+      kind,
+      result: claimWith ? await deliverClaimed(ports, leadId, kind, claimWith, result) : 'pending',
+    });
+  return completions;
+}
+
+/**
+ * Completes a wait whose token was claimed with `result` (by the activity's own write, or by
+ * `claimWait`). A wait that had already timed out refuses it: the result goes back to pending
+ * for the next wait of this kind (unless the timed-out wait's overdue step has taken it meanwhile).
+ */
+export async function deliverClaimed(
+  ports: Pick<LifecyclePorts, 'leads' | 'callbacks'>,
+  leadId: string,
+  kind: WaitKind,
+  token: string,
+  result: WaitResult,
+): Promise<'completed' | 'pending'> {
+  if ((await ports.callbacks.completeWait(token, result)) === 'completed') return 'completed';
+  await ports.leads.requeue(leadId, kind);
+  return 'pending';
+}
+
+/** A result left pending while a wait of its kind is in progress: claim its token and complete it. */
 export async function completeWait(
   ports: Pick<LifecyclePorts, 'leads' | 'callbacks'>,
   leadId: string,
@@ -63,13 +108,7 @@ export async function completeWait(
   if (!wait) return 'pending';
   const claim = await ports.leads.claimWait(leadId, kind, wait.token);
   if (!claim.claimed || !claim.pending) return 'pending';
-  if ((await ports.callbacks.completeWait(wait.token, claim.pending)) === 'stale') {
-    // That wait had already timed out: the result goes back to pending for the next wait of
-    // this kind (unless the timed-out wait's overdue step has taken it meanwhile).
-    await ports.leads.requeue(leadId, kind);
-    return 'pending';
-  }
-  return 'completed';
+  return deliverClaimed(ports, leadId, kind, wait.token, claim.pending);
 }
 
 /**

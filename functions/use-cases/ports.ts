@@ -4,7 +4,14 @@
  * tests (functions/adapters/in-memory/). Use cases never import an adapter.
  */
 import type { BusinessUnitConfig } from '../../config/schema.ts';
-import type { Clock, EngagementRecord, Lead, LeadProfile, LeadStatus, TimelineEntry } from '../domain/lead.ts';
+import type {
+  Clock,
+  EngagementRecord,
+  Lead,
+  LeadProfile,
+  LeadStatus,
+  TimelineEntry,
+} from '../domain/lead.ts';
 import type { LeadChange } from '../domain/lead-change.ts';
 import type { EmailMessage } from '../domain/notifications.ts';
 import type { LeadflowEventData, LeadflowEventName } from '../events/catalog.ts';

@@ -18,6 +18,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import {
+  endsExecution,
   exits,
   LIFECYCLE,
   type LifecycleStateName,
@@ -28,7 +29,7 @@ import {
 } from './lifecycle-contract.ts';
 
 export interface LeadLifecycleFunctions {
-  /** Runs every domain step (score, qualify, hand off, ...) and registers callback waits. */
+  /** Runs every domain step (start, hand off, ...) and registers callback waits. */
   lifecycleStep: IFunction;
 }
 
@@ -113,6 +114,7 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
     if (name !== LIFECYCLE.onFailure)
       task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
 
+    if (endsExecution(name)) continue; // no next: the task ends the execution
     const ways = exits(name);
     const targets = [...new Set(ways.map((w) => w.to))];
     if (targets.length === 1 && !s.choice) {
@@ -133,7 +135,5 @@ export function buildLeadLifecycle(scope: Construct, fns: LeadLifecycleFunctions
     task.next(choice);
   }
 
-  return new sfn.Choice(scope, LIFECYCLE.entry)
-    .when(sfn.Condition.isPresent('$.resumeAt'), stateOf(LIFECYCLE.resumeAt))
-    .otherwise(stateOf(LIFECYCLE.startAt));
+  return stateOf(LIFECYCLE.startAt);
 }

@@ -40,8 +40,7 @@ export const DECISIONS = {
   accepted: waitFor,
   rejected: because,
   closed: { result: z.enum(['won', 'lost']), reason: z.string().optional() },
-  // Resume at a stage
-  qualify: {},
+  // A resumed execution entering at its lead's stage
   'hand-off': {},
   'await-first-touch': waitFor,
   'await-decision': waitFor,
@@ -84,20 +83,28 @@ interface WaitSpec {
 }
 
 export const LIFECYCLE = {
-  /** The Choice every execution enters first: resume at a stage, or start at `startAt`. */
-  entry: 'StartOrResume',
-  /** The first state of a new execution, and the entry of one that resumes at a stage. */
-  startAt: 'Qualify',
-  resumeAt: 'Resume',
+  /** The first state of every execution: a new one and one that resumes at a stage alike. */
+  startAt: 'Start',
   /** Entered through the Catch of every task; its decision ends the execution as failed. */
   onFailure: 'RecordFailure',
   states: {
-    // Scores the lead and decides in one step (one read, one write, one PutEvents).
-    Qualify: {
+    // A new lead is scored and qualified in one step (one read, one write, one PutEvents); an
+    // execution that resumes (redrive, continue-as-new) enters where its lead's stage says.
+    // One state for both: no Choice in front of it, one transition fewer for every lead.
+    Start: {
       type: 'task',
       takes: 'nothing',
-      choice: 'Qualified?',
-      decisions: { sql: 'HandOff', disqualify: 'Disqualify', nurture: 'Nurture' },
+      choice: 'Started?',
+      decisions: {
+        sql: 'HandOff',
+        disqualify: 'Disqualify',
+        nurture: 'Nurture',
+        'hand-off': 'HandOff',
+        'await-first-touch': 'AwaitFirstTouch',
+        'await-decision': 'AwaitDecision',
+        'await-outcome': 'AwaitOutcome',
+        done: 'Done',
+      },
     },
     Nurture: {
       type: 'wait',
@@ -175,27 +182,11 @@ export const LIFECYCLE = {
     Recycle: { type: 'task', takes: 'previous', decisions: { nurture: 'Nurture' } },
     Disqualify: { type: 'task', takes: 'previous', decisions: { done: 'Done' } },
     Outcome: { type: 'task', takes: 'previous', decisions: { done: 'Done' } },
-    Resume: {
-      type: 'task',
-      takes: 'nothing',
-      choice: 'ResumeAt',
-      decisions: {
-        qualify: 'Qualify',
-        nurture: 'Nurture',
-        'hand-off': 'HandOff',
-        'await-first-touch': 'AwaitFirstTouch',
-        'await-decision': 'AwaitDecision',
-        'await-outcome': 'AwaitOutcome',
-        done: 'Done',
-      },
-    },
     ContinueAsNew: { type: 'task', takes: 'previous', decisions: { continued: 'Done' } },
     RecordFailure: { type: 'task', takes: 'error', decisions: { failed: 'LifecycleFailed' } },
   },
 } as const satisfies {
-  entry: string;
   startAt: string;
-  resumeAt: string;
   onFailure: string;
   states: Record<string, TaskSpec | WaitSpec>;
 };
@@ -287,6 +278,15 @@ export function waitStateOf(kind: WaitKind): WaitStateName {
   return state;
 }
 
+/**
+ * A task whose only way on is the end (Disqualify, Outcome, ContinueAsNew) ends the execution
+ * itself (`End: true`): a Succeed state after it would be one more billable transition.
+ */
+export function endsExecution(state: LifecycleStateName): boolean {
+  const s = specs[state];
+  return s.type === 'task' && !s.choice && exits(state).every((e) => e.to === 'Done');
+}
+
 export function declares(state: LifecycleStateName, decision: string): decision is DecisionName {
   return Object.hasOwn(specs[state].decisions, decision);
 }
@@ -329,7 +329,7 @@ export function enteringSchema<S extends TaskStateName>(state: S): z.ZodType<Ent
 
 /**
  * Standard executions may run at most a year. A lead still waiting after this long continues
- * in a new execution (same state machine, entered through Resume at its stage).
+ * in a new execution (same state machine, entering through Start at its stage).
  */
 export const CONTINUE_AS_NEW_AFTER_DAYS = 300;
 
@@ -365,7 +365,7 @@ export function pathThrough(
   decisions: readonly DecisionName[],
   from: LifecycleStateName = LIFECYCLE.startAt,
 ): string[] {
-  const path: string[] = [LIFECYCLE.entry];
+  const path: string[] = [];
   let state: LifecycleStateName | TerminalStateName = from;
   for (const decision of decisions) {
     if (state === 'Done' || state === 'LifecycleFailed') throw new Error(`${decision} after the end`);
@@ -373,6 +373,7 @@ export function pathThrough(
     const s = specs[state];
     const target = targetOf(state, decision);
     if (!target) throw new Error(`${state} does not declare ${decision}`);
+    if (endsExecution(state)) return path;
     if (s.choice) path.push(s.choice);
     state = target;
   }

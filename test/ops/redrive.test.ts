@@ -63,7 +63,7 @@ describe('failed lifecycles', () => {
     expect(execution?.name).toMatch(new RegExp(`^${leadId}-r${Math.floor(h.clock.now().getTime() / 1000)}$`));
     expect(out).toMatch(`restart ${leadId} at qualified (execution ${execution?.name})`);
     expect(JSON.parse(execution?.input ?? '{}')).toEqual({ leadId, resumeAt: 'qualified' });
-    expect(execution?.path.slice(0, 4)).toEqual(['StartOrResume', 'Resume', 'ResumeAt', 'HandOff']);
+    expect(execution?.path.slice(0, 3)).toEqual(['Start', 'Started?', 'HandOff']);
 
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('assigned');

@@ -73,7 +73,8 @@ describe('redelivery of failed target invocations', () => {
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('touched');
     expect(lead.sla.touchAttempts).toBe(1);
-    expect(lead.sla.firstTouchAt).toBe('2026-03-23T09:11:00.000Z');
+    // The touch happened when it was put on the bus, not when the redelivery landed.
+    expect(lead.sla.firstTouchAt).toBe('2026-03-23T09:10:00.000Z');
     expect(h.path(leadId).at(-1)).toBe('AwaitDecision');
   });
 

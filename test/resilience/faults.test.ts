@@ -74,7 +74,7 @@ describe('transient faults at every layer', () => {
     expect(rules.map((r) => r.left)).toEqual(rules.map(() => 0));
     expect(execution.status).toBe('SUCCEEDED');
     expect(h.path(leadId)).toEqual(pathThrough(HAPPY_PATH_DECISIONS));
-    expect(execution.retries).toEqual(['Qualify', 'HandOff', 'HandOff', 'Outcome']);
+    expect(execution.retries).toEqual(['Start', 'HandOff', 'HandOff', 'Outcome']);
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('won');
     expect(lead.timeline.map((e) => `${e.at} ${e.type}`)).toEqual([
@@ -181,7 +181,7 @@ describe('PutEvents failures', () => {
     });
     const leadId = await h.captureLead(contactSales('events@acme.example'));
     expect(failing.left).toBe(0);
-    expect(h.local.stepFunctions.execution(leadId)!.retries).toEqual(['Qualify']);
+    expect(h.local.stepFunctions.execution(leadId)!.retries).toEqual(['Start']);
     const qualified = leadflowEvents(h, leadId).filter((e) => e.type === 'LeadQualified');
     expect(qualified).toEqual([
       { type: 'LeadQualified', eventId: expect.stringMatching(`^${leadId}:qualified`) },

@@ -12,6 +12,7 @@ import { StepContext } from '../../functions/use-cases/lifecycle/step-context.ts
 import { synthesizeBusinessUnit } from '../../infra/synth.ts';
 import {
   decisionsInto,
+  endsExecution,
   enteringSchema,
   exits,
   LIFECYCLE,
@@ -87,6 +88,7 @@ interface ChoiceRule {
 interface AslState {
   Type: string;
   Next?: string;
+  End?: boolean;
   Default?: string;
   Choices?: ChoiceRule[];
   Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
@@ -113,7 +115,8 @@ const matches = (rule: ChoiceRule, decision: string): boolean =>
 function route(from: LifecycleStateName, decision: string): string | undefined {
   const next = state(from).Next;
   const choice = spec(from).choice;
-  if (!choice) return next;
+  // A task that ends the execution itself succeeds it, exactly as Done would.
+  if (!choice) return state(from).End ? 'Done' : next;
   expect(next).toBe(choice);
   const rules = state(choice).Choices ?? [];
   return rules.find((r) => matches(r, decision))?.Next ?? state(choice).Default;
@@ -157,13 +160,23 @@ describe('the synthesized state machine', () => {
     },
   );
 
+  it('ends the execution in the task itself where Done is its only way on', () => {
+    const ending = all.filter((name) => endsExecution(name));
+    expect(ending.sort()).toEqual(['ContinueAsNew', 'Disqualify', 'Outcome']);
+    for (const name of ending) {
+      expect(state(name).End, name).toBe(true);
+      expect(state(name).Next, name).toBeUndefined();
+    }
+    for (const name of all.filter((n) => !endsExecution(n))) expect(state(name).End, name).toBeUndefined();
+  });
+
   it('ends in Done (success) and LifecycleFailed (failure)', () => {
     expect(state('Done').Type).toBe('Succeed');
     expect(state('LifecycleFailed').Type).toBe('Fail');
   });
 
-  it('reaches every state from StartOrResume', () => {
-    expect(asl.StartAt).toBe(LIFECYCLE.entry);
+  it('reaches every state from Start', () => {
+    expect(asl.StartAt).toBe(LIFECYCLE.startAt);
     const seen = new Set<string>();
     const queue = [asl.StartAt];
     for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
@@ -179,7 +192,7 @@ describe('the synthesized state machine', () => {
       ])
         if (next) queue.push(next);
     }
-    const contract = [...all, 'Done', 'LifecycleFailed', LIFECYCLE.entry];
+    const contract = [...all, 'Done', 'LifecycleFailed'];
     for (const name of contract) expect(seen.has(name), name).toBe(true);
     expect([...seen].sort()).toEqual(Object.keys(states).sort());
   });

@@ -146,10 +146,10 @@ describe('alerts and failures that do not depend on the step finishing', () => {
     await leadIn(ports, 'assigned');
     const message = { to: [ANNA], subject: 'SLA breached: Eva', text: 'Please call.\n' };
     await ports.alerts.record(HOT_ID, 'breach-1', message, ports.clock.now());
-    await runStep(ports, 'Resume', HOT_ID, {});
+    await runStep(ports, 'Start', HOT_ID, {});
     expect(ports.mailer.grouped()).toEqual([message]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['breach-1']);
-    await runStep(ports, 'Resume', HOT_ID, {});
+    await runStep(ports, 'Start', HOT_ID, {});
     expect(ports.mailer.grouped()).toHaveLength(1);
   });
 

@@ -14,16 +14,29 @@ const WEEK_SECONDS = 7 * 86_400;
 
 async function resumeIn(ports: InMemoryPorts, stage: Stage, change: Partial<Lead> = {}) {
   await storedLead(ports, HOT, { stage, executionStartedAt: '2025-01-01T00:00:00.000Z', ...change });
-  return runStep(ports, 'Resume', HOT_ID, {});
+  return runStep(ports, 'Start', HOT_ID, {});
 }
 
-describe('Resume', () => {
-  it('enters a captured lead at Score and restarts the execution clock', async () => {
+describe('Start, resuming', () => {
+  it('qualifies a lead still captured (its first execution failed before Start wrote)', async () => {
     const ports = inMemoryPorts({ now: NOW });
-    expect(await resumeIn(ports, 'captured')).toEqual({ decision: 'qualify' });
+    expect(await resumeIn(ports, 'captured')).toEqual({ decision: 'sql' });
     const lead = await reload(ports, HOT_ID);
-    expect(lead).toMatchObject({ executionStartedAt: NOW, version: 2, stage: 'captured' });
-    expect(lead.timeline).toHaveLength(1);
+    expect(lead).toMatchObject({ executionStartedAt: NOW, version: 2, stage: 'qualified' });
+  });
+
+  it('restarts the execution clock of a lead it resumes', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    await resumeIn(ports, 'qualified');
+    expect(await reload(ports, HOT_ID)).toMatchObject({ executionStartedAt: NOW, version: 2 });
+  });
+
+  it('writes nothing when the clock was started less than a day ago (a retried Start)', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    const startedAt = at(NOW, -23 * HOUR);
+    await storedLead(ports, HOT, { stage: 'qualified', executionStartedAt: startedAt });
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({ decision: 'hand-off' });
+    expect(await reload(ports, HOT_ID)).toMatchObject({ executionStartedAt: startedAt, version: 1 });
   });
 
   it('enters a qualified lead at HandOff', async () => {
@@ -66,21 +79,20 @@ describe('Resume', () => {
     const ports = inMemoryPorts({ now: NOW });
     await handedOff(ports);
     ports.clock.set(at(NOW, 15 * MINUTE));
-    expect(await runStep(ports, 'Resume', HOT_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({
       decision: 'await-first-touch',
       timeoutSeconds: 30 * 60,
     });
     // The breach was due at 11:00 in Berlin; the wait after it would run to 11:30.
     ports.clock.set(at(NOW, 65 * MINUTE));
-    expect(await runStep(ports, 'Resume', HOT_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({
       decision: 'await-first-touch',
       timeoutSeconds: 1,
     });
-    expect((await reload(ports, HOT_ID)).executionStartedAt).toBe(at(NOW, 65 * MINUTE));
     // A reassignment that is due (it has no wait of its own) also times out at once.
     await ports.leads.transition(HOT_ID, { set: { 'sla.ladder.escalationLevel': 3 } }, ports.clock.now());
     ports.clock.set(at(NOW, 3 * HOUR));
-    expect(await runStep(ports, 'Resume', HOT_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({
       decision: 'await-first-touch',
       timeoutSeconds: 1,
     });

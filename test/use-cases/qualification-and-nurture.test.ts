@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { runStep } from '../../functions/use-cases/lifecycle/run-step.ts';
+import { targetOf } from '../../workflows/lifecycle-contract.ts';
 import { inMemoryPorts, storedLead } from '../support/in-memory-ports.ts';
 import { unitConfig } from '../support/unit-config.ts';
 import { ANNA, at, DAY, entriesAfter, HOT, HOT_ID, handedOff, MONDAY_10, reload, WARM } from './fixtures.ts';
@@ -22,11 +23,11 @@ const FREE_MAIL_CEO = {
 const FREE_MAIL_REASONS =
   "Asked for sales contact (intent 'demo') but free-mail address (gmail.com); Score 60 reached the SQL threshold 60";
 
-describe('Qualify', () => {
+describe('Start', () => {
   it('scores an SQL, qualifies it and starts the lifecycle and execution clocks in one write', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, HOT);
-    expect(await runStep(ports, 'Qualify', HOT_ID, {})).toEqual({ decision: 'sql' });
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({ decision: 'sql' });
     const lead = await reload(ports, HOT_ID);
     expect(lead.score).toMatchObject({ total: 40, fit: 40, engagement: 0, scoredAt: NOW });
     expect(lead.score?.breakdown.map((b) => b.id)).toEqual(['senior-title', 'business-email', 'has-company']);
@@ -72,7 +73,7 @@ describe('Qualify', () => {
       lifecycleStartedAt: '2025-01-01T00:00:00.000Z',
       executionStartedAt: '2025-01-01T00:00:00.000Z',
     });
-    expect(await runStep(ports, 'Qualify', HOT_ID, {})).toEqual({ decision: 'sql' });
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({ decision: 'sql' });
     const lead = await reload(ports, HOT_ID);
     expect(lead.lifecycleStartedAt).toBe('2025-01-01T00:00:00.000Z');
     expect(lead.executionStartedAt).toBe(NOW);
@@ -85,7 +86,7 @@ describe('Qualify', () => {
     const lead = await storedLead(ports, FREE_MAIL_CEO, {
       engagements: [{ type: 'pricing-page-visited', at: NOW }],
     });
-    expect(await runStep(ports, 'Qualify', lead.leadId, {})).toEqual({ decision: 'sql' });
+    expect(await runStep(ports, 'Start', lead.leadId, {})).toEqual({ decision: 'sql' });
     expect((await reload(ports, lead.leadId)).timeline.at(-1)?.summary).toBe(
       `Sales-qualified: ${FREE_MAIL_REASONS}`,
     );
@@ -94,7 +95,7 @@ describe('Qualify', () => {
   it('disqualifies a competitor with the rule reason, keeping only its score', async () => {
     const ports = inMemoryPorts({ now: NOW });
     const lead = await storedLead(ports, { ...HOT, email: 'spy@rivalcorp.example', company: 'rivalcorp' });
-    expect(await runStep(ports, 'Qualify', lead.leadId, {})).toEqual({
+    expect(await runStep(ports, 'Start', lead.leadId, {})).toEqual({
       decision: 'disqualify',
       reason: 'competitor',
     });
@@ -109,7 +110,7 @@ describe('Qualify', () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, WARM);
     const until = at(NOW, 90 * DAY);
-    expect(await runStep(ports, 'Qualify', WARM_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', WARM_ID, {})).toEqual({
       decision: 'nurture',
       timeoutSeconds: WEEK_SECONDS,
     });
@@ -135,7 +136,7 @@ describe('Qualify', () => {
   it('nurtures a cold lead at level LEAD with both reasons', async () => {
     const ports = inMemoryPorts({ now: NOW });
     const stored = await storedLead(ports, { email: 'joe@gmail.com' });
-    await runStep(ports, 'Qualify', stored.leadId, {});
+    await runStep(ports, 'Start', stored.leadId, {});
     const lead = await reload(ports, stored.leadId);
     expect(lead.timeline.at(-1)?.summary).toBe(
       'Nurturing (LEAD): Score 0 is below the SQL threshold 60; Score 0 is below the MQL threshold 20',
@@ -148,7 +149,7 @@ describe('Qualify', () => {
   it('does not re-qualify a lead sales rejected by its old hand-raise intent', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, HOT, { rejection: { reason: 'no budget', at: NOW } });
-    expect(await runStep(ports, 'Qualify', HOT_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({
       decision: 'nurture',
       timeoutSeconds: WEEK_SECONDS,
     });
@@ -156,24 +157,33 @@ describe('Qualify', () => {
     expect(lead.timeline.at(-1)?.summary).toBe('Nurturing (MQL): Score 40 is below the SQL threshold 60');
   });
 
+  // A retry finds the lead past capture and enters at its stage: same next state, same wait.
   it.each([
-    ['an SQL', HOT, HOT_ID, { decision: 'sql' }],
-    ['a nurtured lead', WARM, WARM_ID, { decision: 'nurture', timeoutSeconds: WEEK_SECONDS }],
+    ['an SQL', HOT, HOT_ID, { decision: 'sql' }, { decision: 'hand-off' }],
+    [
+      'a nurtured lead',
+      WARM,
+      WARM_ID,
+      { decision: 'nurture', timeoutSeconds: WEEK_SECONDS },
+      { decision: 'nurture', timeoutSeconds: WEEK_SECONDS },
+    ],
     [
       'a disqualified lead',
       { ...HOT, email: 'spy@rivalcorp.example', company: 'rivalcorp' },
       'ld_spy_rivalcorp_example',
       { decision: 'disqualify', reason: 'competitor' },
+      { decision: 'disqualify', reason: 'competitor' },
     ],
   ])(
     'retried after its write landed, answers for %s again and writes and publishes nothing',
-    async (_, profile, id, decision) => {
+    async (_, profile, id, decision, retried) => {
       const ports = inMemoryPorts({ now: NOW });
       await storedLead(ports, profile);
-      expect(await runStep(ports, 'Qualify', id, {})).toEqual(decision);
+      expect(await runStep(ports, 'Start', id, {})).toEqual(decision);
       const written = await reload(ports, id);
       const published = ports.events.published.length;
-      expect(await runStep(ports, 'Qualify', id, {})).toEqual(decision);
+      expect(await runStep(ports, 'Start', id, {})).toEqual(retried);
+      expect(targetOf('Start', retried.decision)).toBe(targetOf('Start', decision.decision));
       expect(await reload(ports, id)).toEqual(written);
       expect(ports.events.published).toHaveLength(published);
     },

@@ -37,7 +37,7 @@ describe('runStep before a wait', () => {
     const accepted = (outcomeDueAt: string) =>
       ({ stage: 'accepted', sla: { outcomeDueAt } }) as Partial<Lead>;
     await storedLead(ports, HOT, accepted(at(NOW, 40 * DAY)));
-    expect(await runStep(ports, 'Resume', HOT_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({
       decision: 'await-outcome',
       timeoutSeconds: MAX_WAIT_SECONDS,
     });
@@ -46,7 +46,7 @@ describe('runStep before a wait', () => {
       { set: { 'sla.outcomeDueAt': at(NOW, 14 * DAY) } },
       ports.clock.now(),
     );
-    expect(await runStep(ports, 'Resume', HOT_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({
       decision: 'await-outcome',
       timeoutSeconds: 14 * 86_400,
     });
@@ -57,7 +57,7 @@ describe('runStep before a wait', () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, HOT);
     await startedAt(ports, HOT_ID, OLD);
-    expect(await runStep(ports, 'Qualify', HOT_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({
       decision: 'sql',
     });
   });
@@ -131,7 +131,7 @@ describe('runStep continues a looping state in a new execution after 300 days', 
   it('a state without continue-as-new never continues, however old the execution', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, WARM, { executionStartedAt: OLD });
-    expect(await runStep(ports, 'Qualify', WARM_ID, {})).toEqual({
+    expect(await runStep(ports, 'Start', WARM_ID, {})).toEqual({
       decision: 'nurture',
       timeoutSeconds: 7 * 86_400,
     });
@@ -166,7 +166,7 @@ describe('StepContext', () => {
 
   it('fails a step about a lead that does not exist', async () => {
     const ports = inMemoryPorts({ now: NOW });
-    const run = runStep(ports, 'Qualify', 'ld_missing', {});
+    const run = runStep(ports, 'Start', 'ld_missing', {});
     await expect(run).rejects.toThrow(new LeadNotFoundError('Lead ld_missing does not exist'));
     await expect(run).rejects.toMatchObject({ name: 'LeadNotFoundError' });
   });

@@ -148,10 +148,10 @@ const GUARDS: Guard[] = [
   },
   {
     name: 'Qualify without its retry',
-    alterDefinition: alter('Qualify', (s) => {
+    alterDefinition: alter('Start', (s) => {
       delete s.Retry;
     }),
-    holds: transientFailureIsRetried('Qualify'),
+    holds: transientFailureIsRetried('Start'),
   },
   {
     name: 'HandOff without its retry',

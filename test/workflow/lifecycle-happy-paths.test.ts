@@ -37,16 +37,15 @@ describe('happy path', () => {
     expect(lead.stage).toBe('won');
     expect(h.path(leadId)).toEqual(pathThrough(HAPPY_PATH_DECISIONS));
     expect(h.path(leadId)).toEqual([
-      'StartOrResume',
-      'Qualify',
-      'Qualified?',
+      'Start',
+      'Started?',
       'HandOff',
       'AwaitFirstTouch',
+      'TouchedOrDeclined?',
       'AwaitDecision',
       'Accepted?',
       'AwaitOutcome',
       'Outcome',
-      'Done',
     ]);
     expect(lead.timeline.map((e) => e.type)).toEqual([
       'captured',
@@ -101,9 +100,8 @@ describe('nurture', () => {
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('assigned');
     expect(h.path(leadId)).toEqual([
-      'StartOrResume',
-      'Qualify',
-      'Qualified?',
+      'Start',
+      'Started?',
       'Nurture',
       'NurtureCheck',
       'NurtureDone?',
@@ -133,7 +131,7 @@ describe('nurture', () => {
     const checks = h.path(leadId).filter((s) => s === 'NurtureCheck').length;
     // 90 days of nurture at one check per 7 days: 13 checks, no polling.
     expect(checks).toBe(13);
-    expect(h.path(leadId).slice(-3)).toEqual(['NurtureDone?', 'Disqualify', 'Done']);
+    expect(h.path(leadId).slice(-2)).toEqual(['NurtureDone?', 'Disqualify']);
     expect(lead.timeline.map((e) => e.type)).toEqual(['captured', 'scored', 'nurturing', 'disqualified']);
     // Marketing's lead: sales is never mailed about it.
     expect((await h.emails()).filter((m) => m.text?.includes('quiet@sleepy.example'))).toEqual([]);
@@ -154,11 +152,11 @@ describe('reject and recycle', () => {
     lead = await h.getLead(leadId);
     expect(lead.stage).toBe('assigned');
     expect(h.path(leadId)).toEqual([
-      'StartOrResume',
-      'Qualify',
-      'Qualified?',
+      'Start',
+      'Started?',
       'HandOff',
       'AwaitFirstTouch',
+      'TouchedOrDeclined?',
       'AwaitDecision',
       'Accepted?',
       'Recycle',

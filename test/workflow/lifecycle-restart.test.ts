@@ -43,15 +43,14 @@ it('resumes open leads after a restart without repeating alerts', async () => {
   await running.runUntil('2026-03-23T10:01:00Z'); // breach at 11:00 local
   const lead = await running.getLead(leadId);
   expect(lead.sla.breachedAt).toBe('2026-03-23T10:00:00.000Z');
-  expect(running.path(leadId).slice(0, 6)).toEqual([
-    'StartOrResume',
-    'Resume',
-    'ResumeAt',
+  expect(running.path(leadId).slice(0, 5)).toEqual([
+    'Start',
+    'Started?',
     'AwaitFirstTouch',
     'FirstTouchOverdue',
     'Reassign?',
   ]);
-  expect(running.path(nurtured).slice(0, 4)).toEqual(['StartOrResume', 'Resume', 'ResumeAt', 'Nurture']);
+  expect(running.path(nurtured).slice(0, 3)).toEqual(['Start', 'Started?', 'Nurture']);
   expect(await reminders()).toHaveLength(1);
   expect(
     (await running.emails()).filter(

@@ -98,13 +98,13 @@ describe('failures', () => {
   it('retries a task that fails once and carries on', async () => {
     h.local.invoker.intercept('lifecycle-step', {
       times: 1,
-      match: (e) => (e as { state?: string }).state === 'Qualify',
+      match: (e) => (e as { state?: string }).state === 'Start',
       fail: () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
     });
     const leadId = await h.captureLead(hot('retry@jo.example', 'US'));
     const execution = h.local.stepFunctions.execution(leadId)!;
-    expect(execution.retries).toEqual(['Qualify']);
-    expect(execution.path.slice(0, 4)).toEqual(['StartOrResume', 'Qualify', 'Qualified?', 'HandOff']);
+    expect(execution.retries).toEqual(['Start']);
+    expect(execution.path.slice(0, 3)).toEqual(['Start', 'Started?', 'HandOff']);
     expect((await h.getLead(leadId)).stage).toBe('assigned');
   });
 
@@ -147,17 +147,15 @@ describe('long nurture and history', () => {
     await Promise.all([first.done, second.done]);
     expect((await h.getLead(leadId)).stage).toBe('disqualified');
     // Standard executions may run a year at most: after 300 days the lead continues in a new one.
-    expect(first.path.slice(-3)).toEqual(['NurtureDone?', 'ContinueAsNew', 'Done']);
-    expect(second.path.slice(0, 4)).toEqual(['StartOrResume', 'Resume', 'ResumeAt', 'Nurture']);
-    expect(second.path.slice(-3)).toEqual(['NurtureDone?', 'Disqualify', 'Done']);
+    expect(first.path.slice(-2)).toEqual(['NurtureDone?', 'ContinueAsNew']);
+    expect(second.path.slice(0, 3)).toEqual(['Start', 'Started?', 'Nurture']);
+    expect(second.path.slice(-2)).toEqual(['NurtureDone?', 'Disqualify']);
     const checks = [...first.path, ...second.path].filter((s) => s === 'NurtureCheck').length;
     expect(checks).toBe(53); // 52 weekly wake-ups plus the last partial week
     // On AWS a Task state writes ~6 history events (entered, scheduled, started, submitted,
     // succeeded, exited) and a Choice 2; each execution is a few hundred events.
     for (const execution of [first, second]) {
-      const tasks = execution.path.filter(
-        (s) => !s.endsWith('?') && s !== 'StartOrResume' && s !== 'Done',
-      ).length;
+      const tasks = execution.path.filter((s) => !s.endsWith('?') && s !== 'Done').length;
       const historyEvents = tasks * 6 + (execution.path.length - tasks) * 2 + 2;
       expect(historyEvents).toBeLessThan(1_000);
     }
@@ -179,10 +177,10 @@ describe('long nurture and history', () => {
     await h.runUntil(new Date(h.clock.now().getTime() + 330 * 86_400_000));
     await first.done;
     expect(first.status).toBe('SUCCEEDED');
-    expect(first.path.slice(-3)).toEqual(['StillAwaitingOutcome?', 'ContinueAsNew', 'Done']);
+    expect(first.path.slice(-2)).toEqual(['StillAwaitingOutcome?', 'ContinueAsNew']);
     const next = h.local.stepFunctions.execution(`${leadId}-g2`)!;
     expect(next.status).toBe('RUNNING');
-    expect(next.path.slice(0, 4)).toEqual(['StartOrResume', 'Resume', 'ResumeAt', 'AwaitOutcome']);
+    expect(next.path.slice(0, 3)).toEqual(['Start', 'Started?', 'AwaitOutcome']);
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('accepted');
     expect(lead.timeline.filter((e) => e.type === 'continued')).toHaveLength(1);

@@ -133,7 +133,7 @@ describe('first-touch SLA', () => {
       'assigned',
       'touch',
     ]);
-    expect(h.path(leadId).slice(-2)).toEqual(['AwaitFirstTouch', 'AwaitDecision']);
+    expect(h.path(leadId).slice(-3)).toEqual(['AwaitFirstTouch', 'TouchedOrDeclined?', 'AwaitDecision']);
   });
 });
 

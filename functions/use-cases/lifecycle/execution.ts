@@ -1,16 +1,18 @@
 /**
- * Steps about the execution rather than the lead: where a resumed execution enters (the stage
- * the lead is in, with the wait it still owes), and continue-as-new before Standard workflows'
- * one-year limit.
+ * Steps about the execution rather than the lead: where every execution starts (a new lead is
+ * qualified, a resumed one enters at its stage, with the wait it still owes), and
+ * continue-as-new before Standard workflows' one-year limit.
  */
-import { CONTINUE_AS_NEW_AFTER_DAYS } from '../../../workflows/lifecycle-contract.ts';
+import { CONTINUE_AS_NEW_AFTER_DAYS, type Outcome } from '../../../workflows/lifecycle-contract.ts';
 import type { Lead } from '../../domain/lead.ts';
 import { nextFirstTouchStep, timeoutSecondsUntil } from '../../domain/sla-policy.ts';
+import { qualify } from './qualification-and-nurture.ts';
 import type { Step } from './step.ts';
+import type { StepContext } from './step-context.ts';
 
 /**
- * Execution age comes from the lead (Score or Resume, the first step of every execution,
- * records it), so the step needs nothing from the execution's context and judges age by the
+ * Execution age comes from the lead (Start, the first step of every execution, records it),
+ * so the step needs nothing from the execution's context and judges age by the
  * same clock as every other deadline.
  */
 export function executionTooOld(lead: Lead | undefined, now: Date): boolean {
@@ -43,20 +45,36 @@ export const continueAsNew: Step<'ContinueAsNew'> = async (ctx) => {
   return { decision: 'continued', execution: name };
 };
 
-/** Where a resumed execution enters: the stage the lead is in, with the wait it still owes. */
-export const resume: Step<'Resume'> = async (ctx) => {
+/**
+ * The first step of every execution. A captured lead is scored and qualified; a lead further
+ * on (an execution resumed by a redrive or continue-as-new, or a Start retried after its write)
+ * enters at its stage, with the wait it still owes.
+ */
+export const start: Step<'Start'> = async (ctx) => {
+  const lead = await ctx.lead();
+  // Only a lead past capture can have alerts recorded but never sent (the runtime stopped
+  // between the two): a new lead skips the outbox read.
+  if (lead.stage !== 'captured') await ctx.sendPendingAlerts();
+  return lead.stage === 'captured' ? qualify(ctx) : resumeAtStage(ctx);
+};
+
+/**
+ * The execution clock only needs day precision (continue-as-new at 300 days leaves 65 days
+ * before the one-year limit), so a Start retried soon after its own write, which would only
+ * move the clock by seconds, writes nothing.
+ */
+const CLOCK_PRECISION_MS = 86_400_000;
+
+async function resumeAtStage(ctx: StepContext): Promise<Outcome<'Start'>> {
   const { now } = ctx;
-  // Alerts recorded but never sent (the runtime stopped between the two) go out now.
-  await ctx.sendPendingAlerts();
-  const lead = await ctx.ports.leads.transition(
-    ctx.leadId,
-    { set: { executionStartedAt: now.toISOString() } },
-    now,
-  );
+  const read = await ctx.lead();
+  const started = read.executionStartedAt ? Date.parse(read.executionStartedAt) : Number.NEGATIVE_INFINITY;
+  const lead =
+    now.getTime() - started < CLOCK_PRECISION_MS
+      ? read
+      : await ctx.ports.leads.transition(ctx.leadId, { set: { executionStartedAt: now.toISOString() } }, now);
   const sla = lead.sla ?? {};
   switch (lead.stage) {
-    case 'captured':
-      return { decision: 'qualify' };
     case 'qualified':
       return { decision: 'hand-off' };
     case 'nurturing':
@@ -87,4 +105,4 @@ export const resume: Step<'Resume'> = async (ctx) => {
     default:
       return { decision: 'done' };
   }
-};
+}

@@ -3,6 +3,7 @@
  * nurtured lead when its wait ends (or engagement wakes it), and recycle leads sales rejected
  * or nurture ran out on.
  */
+import type { Outcome } from '../../../workflows/lifecycle-contract.ts';
 import type { Lead } from '../../domain/lead.ts';
 import { nurtureDecision, qualifyLead } from '../../domain/qualification.ts';
 import { scoreLead } from '../../domain/scoring.ts';
@@ -31,15 +32,19 @@ const scoreData = (score: { total: number; fit: number; engagement: number }) =>
 });
 
 /**
- * The first step of a lifecycle: score the lead and decide, in one write. An SQL is qualified;
- * a lead that is neither SQL nor disqualified starts nurture; a disqualified one keeps its score
+ * A captured lead is scored and judged in one write (Start runs this): an SQL is qualified; a
+ * lead that is neither SQL nor disqualified starts nurture; a disqualified one keeps its score
  * and goes on to Disqualify.
  */
-export const qualify: Step<'Qualify'> = async (ctx) => {
+export async function qualify(ctx: StepContext): Promise<Outcome<'Start'>> {
   const lead = await ctx.lead();
   const { score, qualification } = assess(ctx, lead);
-  const retried = decidedInThisExecution(ctx, lead, qualification);
-  if (retried) return retried;
+  // Disqualified before in this execution (a retry, or a redrive of a lead whose Disqualify
+  // failed): the score is written, so decide again without writing it twice.
+  const scoredBefore =
+    lead.score && lead.executionStartedAt && lead.score.scoredAt >= lead.executionStartedAt;
+  if (scoredBefore && qualification.decision === 'disqualify')
+    return { decision: 'disqualify', reason: qualification.reason };
   const now = ctx.now.toISOString();
   const scored = {
     set: { score, lifecycleStartedAt: lead.lifecycleStartedAt ?? now, executionStartedAt: now },
@@ -79,35 +84,6 @@ export const qualify: Step<'Qualify'> = async (ctx) => {
     [scoredEvent],
     scored,
   );
-};
-
-/**
- * The decision a retried Qualify already made and wrote (its Lambda failed after the write):
- * answered from the lead, so a retry writes nothing and publishes nothing twice.
- */
-function decidedInThisExecution(
-  ctx: StepContext,
-  lead: Lead,
-  qualification: ReturnType<typeof assess>['qualification'],
-) {
-  if (lead.stage === 'qualified') return { decision: 'sql' as const };
-  if (lead.stage === 'nurturing') {
-    const plan = nurtureDecision(
-      {
-        nurtureStartedAt: lead.sla?.nurtureStartedAt ?? ctx.now.toISOString(),
-        now: ctx.now,
-        latest: { decision: 'nurture', level: 'lead', reasons: [] },
-      },
-      ctx.config.nurture,
-    );
-    if (plan.decision === 'keep-nurturing')
-      return { decision: 'nurture' as const, timeoutSeconds: plan.timeoutSeconds };
-  }
-  const scoredNow =
-    lead.score && lead.executionStartedAt !== undefined && lead.score.scoredAt >= lead.executionStartedAt;
-  if (lead.stage === 'captured' && scoredNow && qualification.decision === 'disqualify')
-    return { decision: 'disqualify' as const, reason: qualification.reason };
-  return undefined;
 }
 
 /** Starts a fresh nurture period (bounded by maxNurtureDays), with `events` that led to it. */

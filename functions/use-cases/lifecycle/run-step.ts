@@ -16,15 +16,15 @@ import { capWait } from '../../domain/wait-limits.ts';
 import type { LifecyclePorts } from '../ports.ts';
 import { disqualify, recordFailure, recordOutcome } from './closing.ts';
 import { decisionOverdue, outcomeOverdue } from './deadlines.ts';
-import { continueAsNew, executionTooOld, resume } from './execution.ts';
+import { continueAsNew, executionTooOld, start } from './execution.ts';
 import { firstTouchOverdue } from './first-touch-ladder.ts';
 import { handOff } from './hand-off.ts';
-import { nurtureCheck, qualify, recycle } from './qualification-and-nurture.ts';
+import { nurtureCheck, recycle } from './qualification-and-nurture.ts';
 import type { Step } from './step.ts';
 import { StepContext } from './step-context.ts';
 
 const STEPS: { [S in TaskStateName]: Step<S> } = {
-  Qualify: qualify,
+  Start: start,
   NurtureCheck: nurtureCheck,
   Recycle: recycle,
   HandOff: handOff,
@@ -34,7 +34,6 @@ const STEPS: { [S in TaskStateName]: Step<S> } = {
   Disqualify: disqualify,
   Outcome: recordOutcome,
   RecordFailure: recordFailure,
-  Resume: resume,
   ContinueAsNew: continueAsNew,
 };
 

@@ -7,8 +7,10 @@
  */
 import { LeadStore } from '../../functions/adapters/lead-store.ts';
 import type { Lead } from '../../functions/domain/lead.ts';
+import { WAIT_STATES } from '../../workflows/lifecycle-contract.ts';
+import { costPer1000Leads, type LeadCost } from './prices.ts';
 import type { Table } from './report.ts';
-import { type BenchRuntime, type DynamoTally, historyEvents, PRICES, totalDynamo } from './runtime.ts';
+import { type BenchRuntime, type DynamoTally, historyEvents, totalDynamo } from './runtime.ts';
 
 export interface ScenarioMeasure {
   name: string;
@@ -86,25 +88,26 @@ export async function measureScenario(
 /** Billable transitions: every state entered, plus every retry (a retried Task is entered again). */
 export const transitions = (m: ScenarioMeasure) => m.path.length + m.retries;
 
-export function costPer1000(m: ScenarioMeasure) {
-  const n = 1000;
-  const stepFunctions = transitions(m) * n * PRICES.stepFunctionsTransition;
-  const lambda = m.lambdaInvocations * n * PRICES.lambdaRequest;
-  const writes = (m.dynamo.wruTable + m.dynamo.wruGsi) * n * PRICES.dynamoDbWru;
-  const reads = m.dynamo.rru * n * PRICES.dynamoDbRru;
-  const events = m.busEvents * n * PRICES.eventBridgeEvent;
-  const emails = m.emails * n * PRICES.sesEmail;
-  const core = stepFunctions + lambda + writes;
-  return {
-    stepFunctions,
-    lambda,
-    writes,
-    core,
-    reads,
-    events,
-    emails,
-    total: core + reads + events + emails,
-  };
+const waits = new Set<string>(WAIT_STATES);
+
+/**
+ * The lead's cost per 1,000 leads, all included (bench/lib/prices.ts). AWS requests from
+ * Lambda = DynamoDB requests + one PutEvents per event + one SendEmail per mail + one
+ * SendTaskSuccess per wait completed; every scenario captures its lead with one HTTP request.
+ */
+export function costPer1000(m: ScenarioMeasure): LeadCost {
+  const waitsEntered = m.path.filter((s) => waits.has(s)).length;
+  return costPer1000Leads({
+    transitions: transitions(m),
+    lambdaInvocations: m.lambdaInvocations,
+    awsRequests: m.dynamo.requests + m.busEvents + m.emails + waitsEntered,
+    wru: m.dynamo.wruTable + m.dynamo.wruGsi,
+    rru: m.dynamo.rru,
+    busEvents: m.busEvents,
+    emails: m.emails,
+    httpRequests: 1,
+    executions: 1 + m.path.filter((s) => s === 'ContinueAsNew').length,
+  });
 }
 
 /** `A › B › [C › D] ×3 › E`: repeated runs of up to 6 states folded. */
@@ -168,31 +171,38 @@ export function scenarioTables(measures: ScenarioMeasure[]): Table[] {
       ]),
     },
     {
-      title:
-        'Cost per 1,000 leads (SFN $0.025/1k transitions, Lambda $0.20/M requests, DDB $1.25/M WRU; extras: $0.25/M RRU, EventBridge $1/M events, SES $0.10/1k)',
+      title: 'Cost per 1,000 leads, all included (prices and assumptions in the notes)',
       columns: [
         'Path',
         'SFN',
-        'Lambda',
-        'DDB writes',
-        'Subtotal',
-        'DDB reads',
+        'Lambda req',
+        'Lambda GB-s',
+        'DDB W',
+        'DDB R',
         'EventBridge',
         'SES',
+        'API',
+        'Logs',
+        'X-Ray',
         'Total',
       ],
       rows: measures.map((m) => {
         const c = costPer1000(m);
         return [
           m.name,
-          money(c.stepFunctions),
-          money(c.lambda),
-          money(c.writes),
-          money(c.core),
-          money(c.reads),
-          money(c.events),
-          money(c.emails),
-          money(c.total),
+          ...[
+            c.stepFunctions,
+            c.lambdaRequests,
+            c.lambdaDuration,
+            c.dynamoDbWrites,
+            c.dynamoDbReads,
+            c.eventBridge,
+            c.ses,
+            c.httpApi,
+            c.cloudWatchLogs,
+            c.xRay,
+            c.total,
+          ].map(money),
         ];
       }),
     },

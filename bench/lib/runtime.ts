@@ -7,29 +7,22 @@
  * AsyncLocalStorage scope naming the handler, and a middleware on the shared DynamoDB client
  * (the one every adapter and the idempotency layer use) reads that scope for each request.
  */
+
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadBusinessUnitConfig } from '../../config/load.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
 import { dynamoDbClient } from '../../functions/adapters/aws-clients.ts';
 import { contactSales, contentLead, LeadflowDriver } from '../../local/driver.ts';
 import { type LeadflowLocal, startLeadflowLocal } from '../../local/runtime/leadflow-local.ts';
 import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
+import { indexWriteUnits, type StoredItem } from './index-writes.ts';
 
 /** Monday 23 March 2026, 10:00 in Berlin (CET): inside business hours, before the DST switch. */
 export const BENCH_START = '2026-03-23T09:00:00Z';
-
-/** AWS list prices used for the cost figures (us-east-1 style, per unit). */
-export const PRICES = {
-  stepFunctionsTransition: 0.025 / 1000,
-  lambdaRequest: 0.2 / 1_000_000,
-  dynamoDbWru: 1.25 / 1_000_000,
-  dynamoDbRru: 0.25 / 1_000_000,
-  eventBridgeEvent: 1 / 1_000_000,
-  sesEmail: 0.1 / 1000,
-};
 
 export interface DynamoTally {
   requests: number;
@@ -37,7 +30,7 @@ export interface DynamoTally {
   writes: number;
   /** Write request units the table itself consumed (dynalite's item-size based figure; 1 for a failed conditional write). */
   wruTable: number;
-  /** Estimated extra WRU for gsi1 (INCLUDE projection): new items, stage changes (twice) and profile changes. */
+  /** Write units gsi1 consumed: computed from the item before and after each write (bench/lib/index-writes.ts). */
   wruGsi: number;
   rru: number;
   conditionalFailures: number;
@@ -78,6 +71,17 @@ const keyString = (value: unknown): string =>
     : typeof (value as { S?: unknown } | undefined)?.S === 'string'
       ? (value as { S: string }).S
       : '';
+
+/** Marks the meter's own reads, which it neither counts nor inspects. */
+const PEEK = Symbol('benchMeterPeek');
+
+/** The key of a lead or quarantine item a write touches (the items gsi1 indexes). */
+function leadKey(input: Record<string, unknown>): StoredItem | undefined {
+  const key = (input.Key ?? input.Item ?? {}) as Record<string, unknown>;
+  const pk = keyString(key.pk);
+  if (!pk.startsWith('LEAD#') && !pk.startsWith('QUARANTINE#')) return undefined;
+  return { pk: { S: pk }, sk: { S: keyString(key.sk) } };
+}
 
 export class Meter {
   private readonly scope = new AsyncLocalStorage<string>();
@@ -123,6 +127,9 @@ export class Meter {
           if (isWrite) tally.writes++;
           if (isRead) tally.reads++;
         };
+        if ((input as Record<symbol, unknown>)[PEEK]) return next(args);
+        const indexed = isWrite ? leadKey(input) : undefined;
+        const before = indexed && (await this.peek(client, String(input.TableName), indexed));
         const measured =
           isWrite || isRead ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } } : args;
         try {
@@ -131,22 +138,10 @@ export class Meter {
           count(output.$metadata?.attempts);
           const units = capacityUnits(output.ConsumedCapacity) ?? 1;
           if (isRead) tally.rru += units;
-          if (isWrite) {
-            tally.wruTable += units;
-            const key = (input.Key ?? input.Item ?? {}) as Record<string, unknown>;
-            const pk = keyString(key.pk);
-            if (pk.startsWith('LEAD#') || pk.startsWith('QUARANTINE#')) {
-              // gsi1 projects keys + leadId, stage, profile, reasons, quarantinedAt (under 1 KB):
-              // a new item writes its entry once, a stage change (new index key) twice, a profile
-              // change once; timeline and SLA updates leave the index alone.
-              // Attribute names go through placeholders (#n0 …): look at what they name.
-              const named = new Set(
-                Object.values((input.ExpressionAttributeNames ?? {}) as Record<string, string>),
-              );
-              if (command === 'PutItemCommand') tally.wruGsi += 1;
-              else if (named.has('gsi1pk')) tally.wruGsi += 2;
-              else if (named.has('profile')) tally.wruGsi += 1;
-            }
+          if (isWrite) tally.wruTable += units;
+          if (indexed) {
+            const after = await this.peek(client, String(input.TableName), indexed);
+            tally.wruGsi += indexWriteUnits(before || undefined, after);
           }
           return result;
         } catch (error) {
@@ -160,6 +155,17 @@ export class Meter {
       },
       { step: 'initialize', name: 'benchDynamoDbMeter' },
     );
+  }
+
+  /** The stored item, read past the meter (the read is the meter's, not the lead's). */
+  private async peek(
+    client: DynamoDBClient,
+    table: string,
+    key: StoredItem,
+  ): Promise<StoredItem | undefined> {
+    const input = { TableName: table, Key: key, ConsistentRead: true };
+    Object.defineProperty(input, PEEK, { value: true });
+    return (await client.send(new GetItemCommand(input))).Item;
   }
 
   snapshot(): MeterSnapshot {
@@ -247,6 +253,7 @@ export async function loadDemoConfig(): Promise<BusinessUnitConfig> {
     capture: { ...demo.capture, rateLimit: { perSourcePerMinute: 0, minSecondsBetweenSubmissions: 0 } },
   };
 }
+
 
 export async function startBenchRuntime(
   options: { config?: BusinessUnitConfig; meterDynamo?: boolean } = {},

@@ -1,21 +1,25 @@
 /**
  * Routing: which team, then which rep, gets a qualified lead. Pure: the caller supplies open
- * lead counts and the team's rotation cursor, and persists `nextCursor` with a conditional
- * write so concurrent handoffs cannot both take the same turn.
+ * lead counts and the hand-off's turn, a number no other hand-off into the team shares (the
+ * team's atomic ticket counter), so concurrent hand-offs spread over the reps without ever
+ * contending for shared rotation state.
  *
  * - Team: the first rule whose predicate matches, else `defaultTeam`.
  * - Eligibility, checked in this order (the first failing check is the reported reason):
  *   excluded (e.g. the rep who just lost the lead), inactive, out-of-office (today's date in
  *   the rep's calendar zone, else the unit's, within [from, to] inclusive), off-hours (only
  *   with `skipOffHoursReps`; rep calendar, else the unit's), at-capacity (open >= capacity).
- * - round-robin: start at cursor mod n, take the first eligible member going forward;
- *   nextCursor = chosen member index + 1.
- * - weighted: weights expand into the repeating sequence nginx's smooth weighted round robin
- *   produces (e.g. 2:1 gives a, b, a); the cursor indexes that sequence and the first
- *   eligible entry from there wins; nextCursor = chosen position + 1. Fractional weights are
- *   scaled to integers first.
- * Either way, each eligible rep gets its share over consecutive assignments; ineligible reps'
- * turns pass to the next eligible one. No eligible rep: 'fallback' to the unit's queue.
+ * - The rotation runs over the eligible members only, in member order:
+ *   round-robin picks eligible[turn mod |eligible|]; weighted expands the eligible members'
+ *   weights into the repeating sequence nginx's smooth weighted round robin produces (2:1
+ *   gives a, b, a) and picks entry turn mod its length. Fractional weights are scaled to
+ *   integers first.
+ * While the eligible set stays the same, consecutive turns give each eligible rep exactly its
+ * share per cycle. Walking a rotation of all members and passing an ineligible rep's turn to
+ * the next one would instead hand that next rep a double share for as long as the other is
+ * away. When the set changes (a rep fills up or comes back) the rotation restarts over the new
+ * set, so one rep may get two turns in a row once. Every ineligible member is reported as
+ * skipped, in member order. No eligible rep: 'fallback' to the unit's queue.
  */
 import { DateTime } from 'luxon';
 import type { BusinessCalendar, Rep, RoutingConfig, Team } from '../../config/schema.ts';
@@ -34,8 +38,11 @@ export interface RoutingInput {
   profile: LeadProfile;
   now: Date;
   openLeadsByRep: Record<string, number>;
-  /** Rotation cursor per team id; missing means 0. */
-  rotation: Record<string, number>;
+  /**
+   * The hand-off's turn in the chosen team's rotation, from 0 (its ticket less one); any
+   * integer, taken modulo the rotation's length.
+   */
+  turn: number;
   excludeRepIds?: string[];
 }
 
@@ -45,7 +52,6 @@ export type RoutingDecision =
       owner: Owner;
       teamId: string;
       ruleId?: string;
-      nextCursor: number;
       skipped: SkippedRep[];
     }
   | { decision: 'fallback'; owner: Owner; teamId: string; ruleId?: string; skipped: SkippedRep[] };
@@ -129,7 +135,14 @@ export function repOwner(rep: Rep, team: Team): Owner {
   };
 }
 
-const mod = (cursor: number, n: number): number => ((Math.trunc(cursor) % n) + n) % n;
+const mod = (turn: number, n: number): number => ((Math.trunc(turn) % n) + n) % n;
+
+/** Which of the (non-empty) eligible reps the turn falls to. */
+function turnOf(team: Team, eligible: readonly Rep[], turn: number): number {
+  if (team.strategy !== 'weighted') return mod(turn, eligible.length);
+  const sequence = weightedSequence(eligible.map((m) => m.weight));
+  return sequence[mod(turn, sequence.length)] ?? 0;
+}
 
 export function routeLead(
   input: RoutingInput,
@@ -137,35 +150,17 @@ export function routeLead(
   unitCalendar: BusinessCalendar,
 ): RoutingDecision {
   const { team, ruleId } = selectTeam(input.profile, config);
-  const order =
-    team.strategy === 'weighted'
-      ? weightedSequence(team.members.map((m) => m.weight))
-      : team.members.map((_, i) => i);
-  const start = mod(input.rotation[team.id] ?? 0, order.length);
-  const checked = new Set<number>();
-  const skipped: SkippedRep[] = [];
   const rule = ruleId === undefined ? {} : { ruleId };
-
-  for (let step = 0; step < order.length && checked.size < team.members.length; step++) {
-    const position = (start + step) % order.length;
-    const index = order[position] ?? 0;
-    const rep = team.members[index];
-    if (!rep || checked.has(index)) continue;
+  const eligible: Rep[] = [];
+  const skipped: SkippedRep[] = [];
+  for (const rep of team.members) {
     const reason = repSkipReason(rep, input, config, unitCalendar);
-    checked.add(index);
-    if (reason) {
-      skipped.push({ repId: rep.id, reason });
-      continue;
-    }
-    return {
-      decision: 'assigned',
-      owner: repOwner(rep, team),
-      teamId: team.id,
-      ...rule,
-      nextCursor: position + 1,
-      skipped,
-    };
+    if (reason) skipped.push({ repId: rep.id, reason });
+    else eligible.push(rep);
   }
+
+  const rep = eligible.length > 0 ? eligible[turnOf(team, eligible, input.turn)] : undefined;
+  if (rep) return { decision: 'assigned', owner: repOwner(rep, team), teamId: team.id, ...rule, skipped };
 
   const owner: Owner = {
     name: config.fallback.name,

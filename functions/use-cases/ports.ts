@@ -125,17 +125,19 @@ export interface LeadRepository {
 }
 
 export interface RoutingSnapshot {
-  cursor: number;
   openLeadsByRep: Record<string, number>;
   /** The rep already holding `leadId`, if any (a hand-off retried after it reserved a rep). */
   heldBy?: string;
 }
 
-/** Shared routing state: a rotation cursor per team and the leads each rep holds. */
+/** Shared routing state: a ticket counter per team and the leads each rep holds. */
 export interface RoutingState {
   snapshot(teamId: string, repIds: string[], leadId?: string): Promise<RoutingSnapshot>;
-  /** Moves the cursor only if nobody moved it since `expected`. */
-  advanceCursor(teamId: string, expected: number, next: number): Promise<boolean>;
+  /**
+   * The team's next ticket: 1 for a team's first hand-off, then one more each time. An atomic
+   * increment, so concurrent hand-offs never conflict and never share a number (their turn).
+   */
+  takeTicket(teamId: string): Promise<number>;
   /** Adds the lead to the rep's load unless the rep is full (a lead already held always fits). */
   reserve(repId: string, leadId: string, capacity: number): Promise<boolean>;
   release(repId: string, leadId: string): Promise<void>;

@@ -2,7 +2,8 @@
  * One contract for the routing state, run against the DynamoDB adapter (on the table exactly as
  * synthesized) and the in-memory one, so the two cannot drift: a rep's load is a set of lead
  * ids (taking and giving back a lead are idempotent, a full rep is refused but a lead already
- * held always fits) and the rotation cursor only moves from the value a router read.
+ * held always fits), and a team's tickets are handed out once each, counting from 1, however
+ * many hand-offs take one at the same moment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryRoutingState } from '../../functions/adapters/in-memory/routing-state.ts';
@@ -54,30 +55,32 @@ describe.each(adapters)('routing state (%s)', (_name, make) => {
     expect(await store.reserve(anna, 'ld_2', 1)).toBe(true);
   });
 
-  it('reports every rep asked for, with 0 for reps that hold nothing, and a cursor of 0 for a new team', async () => {
+  it('reports every rep asked for, with 0 for reps that hold nothing, and who holds the lead', async () => {
     const store = make();
     const { team, anna, ben } = ids();
     await store.reserve(ben, 'ld_1', 5);
-    expect(await store.snapshot(team, [anna, ben])).toEqual({
-      cursor: 0,
+    expect(await store.snapshot(team, [anna, ben])).toEqual({ openLeadsByRep: { [anna]: 0, [ben]: 1 } });
+    expect(await store.snapshot(team, [anna, ben], 'ld_1')).toEqual({
       openLeadsByRep: { [anna]: 0, [ben]: 1 },
+      heldBy: ben,
     });
+    expect(await store.snapshot(team, [], 'ld_1')).toEqual({ openLeadsByRep: {} });
   });
 
-  it('moves the rotation cursor only from the value the router read', async () => {
+  it('starts a new team tickets at 1 and counts each team on its own', async () => {
     const store = make();
-    const { team } = ids();
-    expect(await store.advanceCursor(team, 1, 2)).toBe(false);
-    expect(await store.advanceCursor(team, 0, 1)).toBe(true);
-    expect(await store.advanceCursor(team, 0, 1)).toBe(false);
-    expect(await store.advanceCursor(team, 1, 2)).toBe(true);
-    expect((await store.snapshot(team, [])).cursor).toBe(2);
+    const { team, anna: other } = ids();
+    expect(await store.takeTicket(team)).toBe(1);
+    expect(await store.takeTicket(team)).toBe(2);
+    expect(await store.takeTicket(other)).toBe(1);
+    expect(await store.takeTicket(team)).toBe(3);
   });
 
-  it('lets exactly one of two concurrent routers move the cursor from the same value', async () => {
+  it('hands 50 concurrent takers distinct tickets 1 to 50, and the next taker 51', async () => {
     const store = make();
     const { team } = ids();
-    const results = await Promise.all([store.advanceCursor(team, 0, 1), store.advanceCursor(team, 0, 1)]);
-    expect(results.filter(Boolean)).toHaveLength(1);
+    const tickets = await Promise.all(Array.from({ length: 50 }, () => store.takeTicket(team)));
+    expect([...tickets].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await store.takeTicket(team)).toBe(51);
   });
 });

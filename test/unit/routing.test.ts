@@ -17,7 +17,7 @@ const input = (overrides: Partial<RoutingInput> = {}): RoutingInput => ({
   profile: german,
   now: wednesdayMorning,
   openLeadsByRep: {},
-  rotation: {},
+  turn: 0,
   ...overrides,
 });
 
@@ -52,19 +52,17 @@ describe('routeLead: team choice', () => {
 });
 
 describe('routeLead: round robin', () => {
-  it('starts at the cursor and returns chosen index + 1', () => {
-    expect(routeDemo({ rotation: { dach: 0 } })).toMatchObject({ owner: { repId: 'anna' }, nextCursor: 1 });
-    expect(routeDemo({ rotation: { dach: 1 } })).toMatchObject({ owner: { repId: 'ben' }, nextCursor: 2 });
-    expect(routeDemo({ rotation: { dach: 2 } })).toMatchObject({ owner: { repId: 'anna' }, nextCursor: 1 });
-    expect(routeDemo({ rotation: { dach: 7 } })).toMatchObject({ owner: { repId: 'ben' }, nextCursor: 2 });
+  it('gives turn t to member t mod n', () => {
+    const picks = [0, 1, 2, 7, -1, 2.9].map((turn) => assignedRep(routeDemo({ turn })));
+    expect(picks).toEqual(['anna', 'ben', 'anna', 'ben', 'ben', 'anna']);
   });
 
   it('skips excluded, at-capacity and inactive reps and says why', () => {
-    expect(routeDemo({ excludeRepIds: ['anna'] })).toMatchObject({
-      owner: { repId: 'ben' },
-      nextCursor: 2,
-      skipped: [{ repId: 'anna', reason: 'excluded' }],
-    });
+    for (const turn of [0, 1])
+      expect(routeDemo({ turn, excludeRepIds: ['anna'] })).toMatchObject({
+        owner: { repId: 'ben' },
+        skipped: [{ repId: 'anna', reason: 'excluded' }],
+      });
     expect(routeDemo({ openLeadsByRep: { anna: 20, ben: 19 } })).toMatchObject({
       owner: { repId: 'ben' },
       skipped: [{ repId: 'anna', reason: 'at-capacity' }],
@@ -135,7 +133,7 @@ describe('routeLead: out of office and off hours', () => {
     });
     // Tuesday 16th 21:30Z: 23:30 in Berlin, the last (inclusive) day away; already the 17th in Tokyo.
     const lateTuesday = routeLead(
-      input({ now: new Date('2026-06-16T21:30:00Z'), rotation: { team: 1 } }),
+      input({ now: new Date('2026-06-16T21:30:00Z'), turn: 1 }),
       routing,
       unitCalendar,
     );
@@ -144,7 +142,7 @@ describe('routeLead: out of office and off hours', () => {
       skipped: [{ repId: 'unit', reason: 'out-of-office' }],
     });
     const midnight = routeLead(
-      input({ now: new Date('2026-06-16T22:00:00Z'), rotation: { team: 1 } }),
+      input({ now: new Date('2026-06-16T22:00:00Z'), turn: 1 }),
       routing,
       unitCalendar,
     );
@@ -162,14 +160,9 @@ describe('routeLead: out of office and off hours', () => {
     });
     // 13:00 in London is the unit's lunch break; Lena (14:00 in Berlin) works.
     expect(
-      routeLead(
-        { ...emeaInput('2026-06-10T12:00:00Z'), rotation: { dach: 1 } },
-        emeaUnit.routing,
-        emeaUnit.calendar,
-      ),
+      routeLead({ ...emeaInput('2026-06-10T12:00:00Z'), turn: 1 }, emeaUnit.routing, emeaUnit.calendar),
     ).toMatchObject({
       owner: { repId: 'lena' },
-      nextCursor: 1,
       skipped: [{ repId: 'max', reason: 'off-hours' }],
     });
     expect(route('2026-06-10T21:00:00Z')).toMatchObject({ decision: 'fallback' });
@@ -180,40 +173,34 @@ describe('routeLead: weighted', () => {
   it('follows the smooth weighted order (2:1 gives carla, dev, carla)', () => {
     expect(weightedSequence([2, 1])).toEqual([0, 1, 0]);
     expect(weightedSequence([1.5, 1])).toEqual([0, 1, 0, 1, 0]);
-    const picks = [0, 1, 2, 3].map((cursor) =>
-      assignedRep(routeDemo({ profile: american, rotation: { international: cursor } })),
-    );
+    const picks = [0, 1, 2, 3].map((turn) => assignedRep(routeDemo({ profile: american, turn })));
     expect(picks).toEqual(['carla', 'dev', 'carla', 'carla']);
   });
 
-  it('passes an ineligible rep turn to the next entry of the sequence', () => {
-    expect(
-      routeDemo({ profile: american, rotation: { international: 1 }, openLeadsByRep: { dev: 15 } }),
-    ).toMatchObject({
-      owner: { repId: 'carla' },
-      nextCursor: 3,
-      skipped: [{ repId: 'dev', reason: 'at-capacity' }],
-    });
+  it('gives every turn to the eligible rep when the other is at capacity', () => {
+    for (const turn of [0, 1, 2])
+      expect(routeDemo({ profile: american, turn, openLeadsByRep: { dev: 15 } })).toMatchObject({
+        owner: { repId: 'carla' },
+        skipped: [{ repId: 'dev', reason: 'at-capacity' }],
+      });
   });
 });
 
-/** Runs k consecutive handoffs, persisting nextCursor as the caller would. */
+/** Runs k hand-offs on consecutive turns from `first`, as consecutive tickets give them. */
 function simulate(
   routing: RoutingConfig,
   k: number,
-  cursor: number,
+  first: number,
   excludeRepIds: string[],
 ): Map<string, number> {
   const counts = new Map<string, number>();
-  const rotation: Record<string, number> = { team: cursor };
   for (let i = 0; i < k; i++) {
     const decision = routeLead(
-      input({ profile: american, rotation, excludeRepIds }),
+      input({ profile: american, turn: first + i, excludeRepIds }),
       routing,
       demoUnit.calendar,
     );
     if (decision.decision !== 'assigned') throw new Error('expected an assignment');
-    rotation.team = decision.nextCursor;
     const rep = decision.owner.repId ?? '';
     counts.set(rep, (counts.get(rep) ?? 0) + 1);
   }
@@ -251,9 +238,9 @@ describe('routing fairness (property)', () => {
           .chain((n) => fc.tuple(fc.constant(n), fc.subarray([...Array(n).keys()], { maxLength: n - 1 }))),
         fc.integer({ min: 0, max: 60 }),
         fc.integer({ min: -5, max: 1000 }),
-        ([n, excludedIdx], k, cursor) => {
+        ([n, excludedIdx], k, first) => {
           const excluded = excludedIdx.map((i) => `rep-${i}`);
-          const counts = simulate(team('round-robin', Array(n).fill(1)), k, cursor, excluded);
+          const counts = simulate(team('round-robin', Array(n).fill(1)), k, first, excluded);
           const eligible = n - excluded.length;
           for (let i = 0; i < n; i++) {
             const got = counts.get(`rep-${i}`) ?? 0;
@@ -266,18 +253,27 @@ describe('routing fairness (property)', () => {
     );
   });
 
-  it('weighted gives exact shares per full cycle and stays within 2 of the share in between', () => {
+  it('weighted gives eligible reps exact shares of the eligible weight per full cycle, within 2 in between', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 5 }),
+        fc
+          .array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 5 })
+          .chain((weights) =>
+            fc.tuple(
+              fc.constant(weights),
+              fc.subarray([...weights.keys()], { maxLength: weights.length - 1 }),
+            ),
+          ),
         fc.integer({ min: 0, max: 3 }),
         fc.integer({ min: 0, max: 20 }),
         fc.integer({ min: 0, max: 1000 }),
-        (weights, cycles, extra, cursor) => {
-          const total = weights.reduce((a, b) => a + b, 0);
+        ([weights, excludedIdx], cycles, extra, first) => {
+          const excluded = excludedIdx.map((i) => `rep-${i}`);
+          const share = weights.map((w, i) => (excludedIdx.includes(i) ? 0 : w));
+          const total = share.reduce((a, b) => a + b, 0);
           const k = cycles * total + extra;
-          const counts = simulate(team('weighted', weights), k, cursor, []);
-          weights.forEach((w, i) => {
+          const counts = simulate(team('weighted', weights), k, first, excluded);
+          share.forEach((w, i) => {
             const got = counts.get(`rep-${i}`) ?? 0;
             if (extra === 0) expect(got).toBe(cycles * w);
             expect(Math.abs(got - (k * w) / total)).toBeLessThan(2);

@@ -1,6 +1,6 @@
 /**
  * HandOff against in-memory ports: routing, the SLA clock, events and alerts, a retried
- * hand-off, reassignment, the fallback queue and contention on the rotation cursor.
+ * hand-off, reassignment and the fallback queue. Concurrent hand-offs: hand-off-contention.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runStep } from '../../functions/use-cases/lifecycle/run-step.ts';
@@ -30,11 +30,24 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** Counts the routing requests a hand-off makes (each is one DynamoDB request). */
+function routingSpies(ports: ReturnType<typeof inMemoryPorts>) {
+  const snapshot = vi.spyOn(ports.routing, 'snapshot');
+  const takeTicket = vi.spyOn(ports.routing, 'takeTicket');
+  const reserve = vi.spyOn(ports.routing, 'reserve');
+  return () => ({
+    snapshot: snapshot.mock.calls.length,
+    takeTicket: takeTicket.mock.calls.length,
+    reserve: reserve.mock.calls.length,
+  });
+}
+
 describe('HandOff', () => {
   it('assigns a qualified lead round-robin, starts the first-touch clock and tells the rep once', async () => {
     const ports = inMemoryPorts({ now: NOW });
     const lead = await storedLead(ports, hot, { stage: 'qualified' });
     const release = vi.spyOn(ports.routing, 'release');
+    const routingCalls = routingSpies(ports);
     const outcome = await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'sql' } });
     expect(outcome).toEqual({ decision: 'assigned', timeoutSeconds: 45 * 60 });
     expect(release).not.toHaveBeenCalled();
@@ -87,7 +100,9 @@ describe('HandOff', () => {
     ]);
     expect(ports.routing.leadsOf('anna')).toEqual([lead.leadId]);
     expect(ports.alerts.markersOf(HOT_ID)).toEqual(['assigned-1']);
-    expect((await ports.routing.snapshot('dach', [])).cursor).toBe(1);
+    // One read, one ticket, one reservation: nothing in routing can conflict or be retried.
+    expect(routingCalls()).toEqual({ snapshot: 1, takeTicket: 1, reserve: 1 });
+    expect(ports.routing.ticketsTaken('dach')).toBe(1);
 
     // Retried after it went through: same owner, no second mail or event.
     const again = await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'sql' } });
@@ -119,6 +134,23 @@ describe('HandOff', () => {
     expect((await reload(ports, HOT_ID)).owner?.repId).toBe('anna');
     expect(ports.routing.leadsOf('anna')).toEqual([HOT_ID]);
     expect(ports.routing.leadsOf('ben')).toEqual([]);
+    // Keeping the reserved rep spends no second ticket (the snapshot comes before the ticket).
+    expect(ports.routing.ticketsTaken('dach')).toBe(1);
+  });
+
+  it('routes by ticket: a team third hand-off gets the third turn', async () => {
+    const ports = inMemoryPorts({ now: NOW });
+    await ports.routing.takeTicket('dach'); // anna's turn, taken by earlier hand-offs
+    await ports.routing.takeTicket('dach'); // ben's
+    await ports.routing.takeTicket('international'); // another team's count is its own
+    await storedLead(ports, hot, { stage: 'qualified' });
+    await runStep(ports, 'HandOff', HOT_ID, sql);
+    expect((await reload(ports, HOT_ID)).owner?.repId).toBe('anna');
+    await ports.routing.release('anna', HOT_ID);
+    await ports.leads.transition(HOT_ID, { stage: 'qualified' }, ports.clock.now());
+    await runStep(ports, 'HandOff', HOT_ID, sql);
+    expect((await reload(ports, HOT_ID)).owner?.repId).toBe('ben');
+    expect(ports.routing.ticketsTaken('dach')).toBe(4);
   });
 
   it('a retry that comes after a rung was due waits 1 second so the ladder catches up', async () => {
@@ -197,7 +229,7 @@ describe('HandOff', () => {
     expect(entriesAfter(lead, first.timeline.length)).toEqual([
       [
         'reassigned',
-        'Reassigned to Ben Vogel in team dach by rule dach; first touch due 2026-03-23T12:30:00.000Z',
+        'Reassigned to Ben Vogel in team dach by rule dach; first touch due 2026-03-23T12:30:00.000Z (skipped anna: excluded)',
       ],
     ]);
     expect(ports.events.published.slice(1).map((e) => [e.name, e.eventId, e.data])).toEqual([
@@ -252,7 +284,7 @@ describe('HandOff', () => {
       'Reassigned to Sales queue (fallback: no eligible rep) in team international; first touch due 2026-03-23T10:00:00.000Z',
     );
     expect(ports.routing.leadsOf('anna')).toEqual([]);
-    expect((await ports.routing.snapshot('international', [])).cursor).toBe(0);
+    expect(ports.routing.ticketsTaken('international')).toBe(0);
     expect(ports.events.published.slice(1).map((e) => e.data)).toEqual([
       { owner: { teamId: 'international', fallback: true }, followUpDueAt: '2026-03-23T10:00:00.000Z' },
       {
@@ -292,9 +324,11 @@ describe('HandOff', () => {
     const ports = inMemoryPorts({ now: NOW, config });
     await ports.routing.reserve('ben', 'ld_other', 1);
     await storedLead(ports, hot, { stage: 'qualified' });
-    const advance = vi.spyOn(ports.routing, 'advanceCursor');
+    const reserve = vi.spyOn(ports.routing, 'reserve');
     await runStep(ports, 'HandOff', HOT_ID, sql);
-    expect(advance).not.toHaveBeenCalled();
+    expect(reserve).not.toHaveBeenCalled();
+    // Nobody to take a turn: no ticket spent either.
+    expect(ports.routing.ticketsTaken('dach')).toBe(0);
     const lead = await reload(ports, HOT_ID);
     expect(lead.owner).toEqual({
       name: 'Sales queue',
@@ -314,7 +348,6 @@ describe('HandOff', () => {
         ],
       },
     });
-    expect((await ports.routing.snapshot('dach', [])).cursor).toBe(0);
     expect(ports.routing.leadsOf('ben')).toEqual(['ld_other']);
     expect(ports.mailer.grouped().map((m) => m.to)).toEqual([['sales-queue@demo.example.com']]);
   });

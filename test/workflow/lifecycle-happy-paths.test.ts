@@ -193,7 +193,7 @@ describe('reject and recycle', () => {
 });
 
 describe('concurrent hand-offs', () => {
-  it('assigns a burst of leads fairly: round robin holds under contention for the rotation cursor', async () => {
+  it('assigns a burst of leads fairly: concurrent hand-offs into one team take distinct turns', async () => {
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) => h.postLead(contactSales(`burst-${i}@acme.example`))),
     );

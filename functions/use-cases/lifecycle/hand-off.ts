@@ -2,21 +2,13 @@
  * Hand-off: route the lead to a rep (fairly, under concurrent hand-offs into one team), start
  * the first-touch SLA clock, and tell the rep (and, on a reassignment, the manager).
  */
+import type { RoutingConfig } from '../../../config/schema.ts';
 import type { Lead, Owner } from '../../domain/lead.ts';
 import { repOwner, routeLead, type SkippedRep, selectTeam } from '../../domain/routing.ts';
 import { firstTouchPlan, nextFirstTouchStep } from '../../domain/sla-policy.ts';
 import { ownerRef } from '../../domain/timeline.ts';
 import type { Step } from './step.ts';
 import type { StepContext } from './step-context.ts';
-
-/**
- * Concurrent hand-offs into one team race for its rotation cursor. Losers re-read and retry
- * after a random pause that grows with each attempt (full jitter), so a burst of leads spreads
- * out instead of colliding again in lock-step.
- */
-const MAX_ROUTING_ATTEMPTS = 30;
-const contentionPause = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
 
 interface Assignment {
   owner: Owner;
@@ -45,9 +37,10 @@ export const handOff: Step<'HandOff'> = async (ctx, { previous }) => {
   const excluded = [...(sla.excludedRepIds ?? []), ...(previousOwner?.repId ? [previousOwner.repId] : [])];
   const reassignments = reassign ? reassign.reassignments : (sla.reassignments ?? 0);
 
+  const routing = ctx.config.routing;
   const { owner, teamId, ruleId, skipped } = reassign?.fallback
     ? fallbackAssignment(ctx)
-    : await assignOwner(ctx, lead, excluded);
+    : await assignOwner(ctx, lead, excluded, routing);
   if (previousOwner?.repId) await ctx.ports.routing.release(previousOwner.repId, lead.leadId);
 
   const plan = firstTouchPlan(ctx.now, ctx.config.sla, ctx.calendarFor(owner), { reassignments });
@@ -124,27 +117,40 @@ function fallbackAssignment(ctx: StepContext): Assignment {
   };
 }
 
-async function assignOwner(ctx: StepContext, lead: Lead, excludeRepIds: string[]): Promise<Assignment> {
-  const routing = ctx.config.routing;
+/**
+ * Snapshot, ticket, route, reserve: 3 requests, none of which can conflict with another
+ * hand-off. The snapshot comes first so a retried hand-off that already holds a rep spends no
+ * ticket, and neither does a lead bound for the fallback queue. Only `reserve` can fail, when the
+ * rep filled up after the snapshot; the next round's snapshot then shows them full, so the same
+ * ticket falls to another eligible rep. Each round rules out a rep, so the rounds are bounded by
+ * the team's size (plus one to reach the fallback when everyone filled up).
+ */
+async function assignOwner(
+  ctx: StepContext,
+  lead: Lead,
+  excludeRepIds: string[],
+  routing: RoutingConfig,
+): Promise<Assignment> {
   const { team, ruleId } = selectTeam(lead.profile, routing);
   const repIds = team.members.map((m) => m.id);
-  for (let attempt = 0; attempt < MAX_ROUTING_ATTEMPTS; attempt++) {
-    if (attempt > 0) await contentionPause(attempt);
+  let ticket: number | undefined;
+  for (let attempt = 0; attempt <= team.members.length; attempt++) {
     const snapshot = await ctx.ports.routing.snapshot(team.id, repIds, lead.leadId);
     // A retried hand-off whose first attempt already reserved a rep keeps that rep.
     const holder = team.members.find((m) => m.id === snapshot.heldBy && !excludeRepIds.includes(m.id));
     if (holder) return { owner: repOwner(holder, team), teamId: team.id, ruleId, skipped: [] };
-    const decision = routeLead(
-      {
-        profile: lead.profile,
-        now: ctx.now,
-        openLeadsByRep: snapshot.openLeadsByRep,
-        rotation: { [team.id]: snapshot.cursor },
-        excludeRepIds,
-      },
-      routing,
-      ctx.config.calendar,
-    );
+    const route = (turn: number) =>
+      routeLead(
+        { profile: lead.profile, now: ctx.now, openLeadsByRep: snapshot.openLeadsByRep, turn, excludeRepIds },
+        routing,
+        ctx.config.calendar,
+      );
+    let decision = route(0);
+    if (decision.decision === 'assigned') {
+      ticket ??= await ctx.ports.routing.takeTicket(team.id);
+      // Tickets count from 1; turn 0 is the first eligible rep's.
+      decision = route(ticket - 1);
+    }
     const assignment = {
       owner: decision.owner,
       teamId: decision.teamId,
@@ -152,13 +158,9 @@ async function assignOwner(ctx: StepContext, lead: Lead, excludeRepIds: string[]
       skipped: decision.skipped,
     };
     if (decision.decision === 'fallback') return assignment;
-    // Another hand-off moved the rotation since our snapshot: route again from the new cursor.
-    if (!(await ctx.ports.routing.advanceCursor(decision.teamId, snapshot.cursor, decision.nextCursor)))
-      continue;
     const member = team.members.find((m) => m.id === decision.owner.repId);
-    // The rep filled up meanwhile: the cursor moved on, so the next round picks someone else.
     if (member && !(await ctx.ports.routing.reserve(member.id, lead.leadId, member.capacity))) continue;
     return assignment;
   }
-  throw new Error('Could not assign the lead: routing state kept changing under contention');
+  throw new Error('Could not assign the lead: every rep it was routed to filled up first');
 }

@@ -1,9 +1,10 @@
 /**
  * DynamoDB for the local runtime: dynalite (the DynamoDB wire API on LevelDB) in-process, so
  * `npm start` needs no Java, Docker or AWS account. Handlers talk to it with the normal AWS SDK
- * pointed at `endpoint`.
+ * pointed at `endpoint`, over HTTP or in-process through its request `listener` (local/transport/).
  */
 import { mkdir } from 'node:fs/promises';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -28,6 +29,8 @@ export type EmbeddedDynamoDbOptions = {
 
 export interface EmbeddedDynamoDb {
   endpoint: string;
+  /** dynalite's request handling: what its HTTP server calls for every request. */
+  listener: RequestListener;
   close(): Promise<void>;
 }
 
@@ -66,9 +69,12 @@ export const startEmbeddedDynamoDb = async (
     });
   });
   const { port } = server.address() as AddressInfo;
+  const [listener] = server.listeners('request') as RequestListener[];
+  if (!listener) throw new Error('dynalite server has no request handler');
 
   return {
     endpoint: `http://${host}:${port}`,
+    listener,
     close: () =>
       new Promise<void>((resolve, reject) => {
         // dynalite's close() also closes LevelDB once the HTTP server is done; idle keep-alive

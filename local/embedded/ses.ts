@@ -1,15 +1,16 @@
 /**
  * SES for the local runtime: aws-ses-v2-local in-process. Handlers send mail with the normal
  * SES SDK (v1 `SendEmail`/`SendRawEmail` or v2 `outbound-emails`) pointed at `endpoint`; nothing
- * leaves the machine. Sent mail is kept in memory and shown by the package's web UI at
- * `outboxUrl`, and as JSON at `<endpoint>/store`.
+ * leaves the machine (over HTTP, or in-process through its request `listener`, local/transport/).
+ * Sent mail is kept in memory and shown by the package's web UI at `outboxUrl`, and as JSON at
+ * `<endpoint>/store`.
  *
  * The package keeps its mail store in module state, so every embedded SES in one process shares
  * one outbox (and `clearOutbox` clears it for all). One per process is the intended use. With a
  * `logFile` (the on-disk runtime), the outbox also survives restarts.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
@@ -30,6 +31,8 @@ export interface SentEmail {
 export interface EmbeddedSes {
   /** SES API endpoint for the SDK (`endpoint` option). */
   endpoint: string;
+  /** What its HTTP server calls for every request (the outbox log included). */
+  listener: RequestListener;
   /** The outbox web UI for humans. */
   outboxUrl: string;
   fetchSentEmails(): Promise<SentEmail[]>;
@@ -81,9 +84,13 @@ const loadStore = (): SesStore => createRequire(import.meta.url)('aws-ses-v2-loc
 /**
  * Keeps the outbox across restarts (the package's store lives in memory): every mail SES
  * accepted is appended to `logFile` before the sender gets its answer, so a crash never loses
- * a mail that was reported sent, and a restart shows the mail sent before it.
+ * a mail that was reported sent, and a restart shows the mail sent before it. Returns the
+ * package's request handling with that step added.
  */
-function persistOutbox(server: Server, logFile: string): { truncate(): void } {
+function persistOutbox(
+  handle: RequestListener,
+  logFile: string,
+): { listener: RequestListener; truncate(): void } {
   const store = loadStore();
   // The store may already hold them: a restart inside one process (tests) keeps the module state.
   const known = new Set(store.getStoreReadonly().emails.map((e) => e.messageId));
@@ -93,10 +100,7 @@ function persistOutbox(server: Server, logFile: string): { truncate(): void } {
       if (!known.has(email.messageId)) store.saveEmail(email);
     }
   let logged = store.getStoreReadonly().emails.length;
-  const [handle] = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-  if (!handle) throw new Error('aws-ses-v2-local server has no request handler');
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {
       const emails = store.getStoreReadonly().emails;
@@ -113,8 +117,9 @@ function persistOutbox(server: Server, logFile: string): { truncate(): void } {
       return end(...args);
     }) as ServerResponse['end'];
     handle(req, res);
-  });
+  };
   return {
+    listener,
     truncate: () => {
       writeFileSync(logFile, '');
       logged = 0;
@@ -127,12 +132,19 @@ export const startEmbeddedSes = async (
 ): Promise<EmbeddedSes> => {
   const host = options.host ?? '127.0.0.1';
   const server = await loadSesServer()({ host, port: options.port ?? 0 });
-  const persisted = options.logFile ? persistOutbox(server, options.logFile) : undefined;
+  const [handle] = server.listeners('request') as RequestListener[];
+  if (!handle) throw new Error('aws-ses-v2-local server has no request handler');
+  const persisted = options.logFile ? persistOutbox(handle, options.logFile) : undefined;
+  if (persisted) {
+    server.removeAllListeners('request');
+    server.on('request', persisted.listener);
+  }
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${host}:${port}`;
 
   return {
     endpoint,
+    listener: persisted?.listener ?? handle,
     outboxUrl: `${endpoint}/`,
     async fetchSentEmails() {
       const response = await fetch(`${endpoint}/store`);

@@ -1,4 +1,5 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { once } from './once.ts';
+import { transportOptions } from './transport.ts';
 
-export const sesClient = once(() => new SESClient({}));
+export const sesClient = once(() => new SESClient({ ...transportOptions() }));

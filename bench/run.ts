@@ -13,11 +13,12 @@ import { runChild } from './lib/child.ts';
 import { type BenchResult, formatNumber, renderResult, renderTable, verdict } from './lib/report.ts';
 
 const BENCHMARKS = [
-  { id: 'capture-bundle', file: './capture-bundle.ts', timeoutMs: 90_000 },
+  { id: 'cold-import', file: './cold-import.ts', timeoutMs: 150_000 },
   { id: 'store-requests', file: './store-requests.ts', timeoutMs: 60_000 },
   { id: 'capture-throughput', file: './capture-throughput.ts', timeoutMs: 90_000 },
   { id: 'lifecycle-cost', file: './lifecycle-cost.ts', timeoutMs: 120_000 },
   { id: 'lifecycle-throughput', file: './lifecycle-throughput.ts', timeoutMs: 120_000 },
+  { id: 'simulator-throughput', file: './simulator-throughput.ts', timeoutMs: 300_000 },
 ];
 const BUDGET_MS = 180_000;
 const OUTPUT = join('.leadflow', 'bench-results.json');

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, LEADFLOW_EVENTS } from '../events/catalog.ts';
+import { EVENT_SOURCE } from '../../workflows/event-routes.ts';
+// Not events/catalog.ts: that loads zod's classic API for the inbound schemas (see emitted.ts).
+import { LEADFLOW_EVENTS } from '../events/emitted.ts';
 import type { EventPublisher as EventPublisherPort, PublishedEvent } from '../use-cases/ports.ts';
 import { eventBridgeClient } from './clients/eventbridge.ts';
 

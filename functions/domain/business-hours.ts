@@ -23,8 +23,8 @@
  * calendar's days, so a year of business time costs a few hundred cheap steps. A calendar
  * that stays closed for three years in a row is a configuration error and throws.
  */
-import { IANAZone } from 'luxon';
 import type { BusinessCalendar } from '../../config/schema.ts';
+import { isValidTimeZone, offsetMinutes } from './time-zone.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -44,11 +44,46 @@ const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 type Interval = readonly [number, number];
 
 interface CompiledCalendar {
-  zone: IANAZone;
+  /** IANA name, e.g. Europe/Berlin. */
+  zone: string;
   /** Index 0 = Sunday, like `Date#getUTCDay`; ranges in minutes of the local day. */
   weekly: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
   holidays: ReadonlySet<string>;
+  /** Instants the clock stands still although the calendar is open (SLA pauses), sorted. */
+  pauses: readonly Interval[];
   days: Map<number, Interval[]>;
+}
+
+/**
+ * A calendar whose clock also stands still during `pauses` (a lead's SLA paused by ops): a
+ * paused minute is no business minute, so deadlines move on by the business time paused.
+ */
+export type PausableCalendar = BusinessCalendar & {
+  pauses?: ReadonlyArray<{ from: string; to: string }>;
+};
+
+/** The calendar with these pauses excluded (the calendar itself when there are none). */
+export function withPauses(
+  calendar: BusinessCalendar,
+  pauses: ReadonlyArray<{ from: string; to: string }> | undefined,
+): PausableCalendar {
+  return pauses?.length ? { ...calendar, pauses } : calendar;
+}
+
+/** [start, end) intervals with the pauses cut out of them. */
+function withoutPauses(intervals: Interval[], pauses: readonly Interval[]): Interval[] {
+  if (pauses.length === 0) return intervals;
+  const open: Interval[] = [];
+  for (const [start, end] of intervals) {
+    let from = start;
+    for (const [pauseFrom, pauseTo] of pauses) {
+      if (pauseTo <= from || pauseFrom >= end) continue;
+      if (pauseFrom > from) open.push([from, pauseFrom]);
+      from = Math.max(from, pauseTo);
+    }
+    if (from < end) open.push([from, end]);
+  }
+  return open;
 }
 
 export class BusinessCalendarError extends Error {
@@ -64,11 +99,11 @@ function parseClock(hhmm: string): number {
   return minutes;
 }
 
-function compile(calendar: BusinessCalendar): CompiledCalendar {
+function compile(calendar: PausableCalendar): CompiledCalendar {
   const cached = compiledCalendars.get(calendar);
   if (cached) return cached;
-  const zone = IANAZone.create(calendar.timezone);
-  if (!zone.isValid) throw new BusinessCalendarError(`unknown time zone '${calendar.timezone}'`);
+  const zone = calendar.timezone;
+  if (!isValidTimeZone(zone)) throw new BusinessCalendarError(`unknown time zone '${zone}'`);
   const weekly = WEEKDAYS.map((day) =>
     (calendar.weekly[day] ?? []).map(([start, end]) => {
       const range = [parseClock(start), parseClock(end)] as const;
@@ -82,21 +117,25 @@ function compile(calendar: BusinessCalendar): CompiledCalendar {
     zone,
     weekly,
     holidays: new Set(calendar.holidays ?? []),
+    pauses: (calendar.pauses ?? [])
+      .map((p) => [Date.parse(p.from), Date.parse(p.to)] as const)
+      .filter(([from, to]) => from < to)
+      .sort((a, b) => a[0] - b[0]),
     days: new Map(),
   };
   compiledCalendars.set(calendar, compiled);
   return compiled;
 }
 
-const offsetMs = (zone: IANAZone, t: number): number => zone.offset(t) * MINUTE;
+const offsetMs = (zone: string, t: number): number => offsetMinutes(zone, t) * MINUTE;
 
 /** Midnight of t's local date, expressed as a UTC epoch (a day key, not an instant). */
-function localDay(zone: IANAZone, t: number): number {
+function localDay(zone: string, t: number): number {
   return Math.floor((t + offsetMs(zone, t)) / DAY) * DAY;
 }
 
 /** Splits [from, to) into pieces of constant UTC offset. */
-function constantOffsetPieces(zone: IANAZone, from: number, to: number): Array<[number, number, number]> {
+function constantOffsetPieces(zone: string, from: number, to: number): Array<[number, number, number]> {
   const pieces: Array<[number, number, number]> = [];
   let pieceStart = from;
   let pieceOffset = offsetMs(zone, from);
@@ -151,9 +190,10 @@ function openIntervalsOfDay(cal: CompiledCalendar, day: number): Interval[] {
     if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
     else merged.push([iv[0], iv[1]]);
   }
+  const open = withoutPauses(merged, cal.pauses);
   if (cal.days.size >= MAX_CACHED_DAYS) cal.days.clear();
-  cal.days.set(day, merged);
-  return merged;
+  cal.days.set(day, open);
+  return open;
 }
 
 /**
@@ -175,7 +215,7 @@ function* openIntervalsAfter(cal: CompiledCalendar, from: number, until?: number
     closedDays = opened ? 0 : closedDays + 1;
     if (closedDays > MAX_CLOSED_DAYS && until === undefined) {
       throw new BusinessCalendarError(
-        `business calendar (${cal.zone.name}) has no opening hours in the 3 years after ${new Date(from).toISOString()}`,
+        `business calendar (${cal.zone}) has no opening hours in the 3 years after ${new Date(from).toISOString()}`,
       );
     }
   }

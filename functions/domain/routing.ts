@@ -21,11 +21,11 @@
  * set, so one rep may get two turns in a row once. Every ineligible member is reported as
  * skipped, in member order. No eligible rep: 'fallback' to the unit's queue.
  */
-import { DateTime } from 'luxon';
 import type { BusinessCalendar, Rep, RoutingConfig, Team } from '../../config/schema.ts';
 import { isWithinBusinessHours } from './business-hours.ts';
 import type { LeadProfile, Owner } from './lead.ts';
 import { evaluatePredicate } from './predicates.ts';
+import { localIsoDate } from './time-zone.ts';
 
 export type SkipReason = 'out-of-office' | 'at-capacity' | 'off-hours' | 'inactive' | 'excluded';
 
@@ -78,9 +78,8 @@ export function repSkipReason(
   if (!rep.active) return 'inactive';
   const calendar = rep.calendar ?? unitCalendar;
   if (rep.outOfOffice.length > 0) {
-    const today = DateTime.fromJSDate(input.now, { zone: calendar.timezone }).toISODate();
-    if (today !== null && rep.outOfOffice.some((ooo) => ooo.from <= today && today <= ooo.to))
-      return 'out-of-office';
+    const today = localIsoDate(calendar.timezone, input.now.getTime());
+    if (rep.outOfOffice.some((ooo) => ooo.from <= today && today <= ooo.to)) return 'out-of-office';
   }
   if (config.skipOffHoursReps && !isWithinBusinessHours(input.now, calendar)) return 'off-hours';
   if ((input.openLeadsByRep[rep.id] ?? 0) >= rep.capacity) return 'at-capacity';

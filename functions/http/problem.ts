@@ -47,7 +47,7 @@ export function problemResponse(problem: HttpProblem, instance?: string): APIGat
   };
 }
 
-export function fieldErrors(error: z.ZodError): FieldError[] {
+export function fieldErrors(error: z.core.$ZodError): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(body)',
     // A bad record key (e.g. a custom field name) says only "Invalid key in record"; the
@@ -56,5 +56,5 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   }));
 }
 
-export const validationProblem = (error: z.ZodError) =>
+export const validationProblem = (error: z.core.$ZodError) =>
   new HttpProblem(400, 'Validation failed', 'One or more fields are invalid.', fieldErrors(error));

@@ -1,8 +1,12 @@
 /**
  * What a web form or API client may POST to /leads. Plain HTML forms send only strings, so
  * numbers and booleans are coerced; UTM parameters may come flat (utm_source) or nested.
+ *
+ * Written with zod/mini (functions instead of method chains; the same checks, messages and
+ * results): capture-lead needs no other zod, and loading zod's classic API cost it about 9 ms
+ * of every cold start (bench/cold-import.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { LeadProfile } from '../domain/lead.ts';
 
 export const FIELD_LIMITS = {
@@ -18,48 +22,54 @@ export const FIELD_LIMITS = {
   customValue: 500,
 } as const;
 
+/** An optional text field: trimmed, at most `max` characters; empty counts as absent. */
 const trimmed = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .transform((v) => (v === '' ? undefined : v))
-    .optional();
+  z.optional(
+    z.pipe(
+      z.string().check(z.trim(), z.maxLength(max, `must be at most ${max} characters`)),
+      z.transform((v) => (v === '' ? undefined : v)),
+    ),
+  );
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
 
-const formBoolean = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'boolean') return v;
-  const word = v.trim().toLowerCase();
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word) || word === '') return false;
-  ctx.addIssue({ code: 'custom', message: 'must be true or false (yes/no, on/off)' });
-  return z.NEVER;
-});
+const formBoolean = z.pipe(
+  z.union([z.boolean(), z.string()]),
+  z.transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const word = v.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word) || word === '') return false;
+    ctx.issues.push({ code: 'custom', message: 'must be true or false (yes/no, on/off)', input: v });
+    return z.NEVER;
+  }),
+);
 
 const formInteger = (min: number, max: number) =>
-  z
-    .union([z.number(), z.string().trim()])
-    .transform((v) => (v === '' ? undefined : typeof v === 'number' ? v : Number(v)))
-    .pipe(
+  z.pipe(
+    z.pipe(
+      z.union([z.number(), z.string().check(z.trim())]),
+      z.transform((v) => (v === '' ? undefined : typeof v === 'number' ? v : Number(v))),
+    ),
+    z.optional(
       z
         .number({ error: 'must be a whole number' })
-        .int('must be a whole number')
-        .min(min, `must be at least ${min}`)
-        .max(max, `must be at most ${max}`)
-        .optional(),
-    );
+        .check(
+          z.int('must be a whole number'),
+          z.gte(min, `must be at least ${min}`),
+          z.lte(max, `must be at most ${max}`),
+        ),
+    ),
+  );
 
-const utmObject = z
-  .object({
-    source: trimmed(FIELD_LIMITS.utm),
-    medium: trimmed(FIELD_LIMITS.utm),
-    campaign: trimmed(FIELD_LIMITS.utm),
-    term: trimmed(FIELD_LIMITS.utm),
-    content: trimmed(FIELD_LIMITS.utm),
-  })
-  .strict();
+const utmObject = z.strictObject({
+  source: trimmed(FIELD_LIMITS.utm),
+  medium: trimmed(FIELD_LIMITS.utm),
+  campaign: trimmed(FIELD_LIMITS.utm),
+  term: trimmed(FIELD_LIMITS.utm),
+  content: trimmed(FIELD_LIMITS.utm),
+});
 
 /**
  * Custom fields are a name → value map, so config predicates can say `custom.industry`. Names
@@ -68,23 +78,37 @@ const utmObject = z
  * to something inherited, and `__proto__` (which the name rule refuses and zod skips) can never
  * reach a prototype setter. The DynamoDB client marshals such maps as maps (aws-clients.ts).
  */
-const customFields = z
-  .record(
-    z
-      .string()
-      .regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'custom field names are letters, digits, - and _')
-      .max(FIELD_LIMITS.customKey, `custom field names are at most ${FIELD_LIMITS.customKey} characters`),
-    z
-      .union([z.string(), z.number(), z.boolean()])
-      .transform((v) => String(v).trim())
-      .pipe(
-        z.string().max(FIELD_LIMITS.customValue, `must be at most ${FIELD_LIMITS.customValue} characters`),
+const customFields = z.pipe(
+  z
+    .record(
+      z
+        .string()
+        .check(
+          z.regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'custom field names are letters, digits, - and _'),
+          z.maxLength(
+            FIELD_LIMITS.customKey,
+            `custom field names are at most ${FIELD_LIMITS.customKey} characters`,
+          ),
+        ),
+      z.pipe(
+        z.pipe(
+          z.union([z.string(), z.number(), z.boolean()]),
+          z.transform((v) => String(v).trim()),
+        ),
+        z
+          .string()
+          .check(
+            z.maxLength(FIELD_LIMITS.customValue, `must be at most ${FIELD_LIMITS.customValue} characters`),
+          ),
       ),
-  )
-  .refine((r) => Object.keys(r).length <= FIELD_LIMITS.customFields, {
-    message: `at most ${FIELD_LIMITS.customFields} custom fields`,
-  })
-  .transform((r): Record<string, string> => nullPrototypeMap(Object.entries(r)));
+    )
+    .check(
+      z.refine((r) => Object.keys(r).length <= FIELD_LIMITS.customFields, {
+        message: `at most ${FIELD_LIMITS.customFields} custom fields`,
+      }),
+    ),
+  z.transform((r): Record<string, string> => nullPrototypeMap(Object.entries(r))),
+);
 
 /** A null-prototype object holding exactly these entries, defined (never assigned) one by one. */
 function nullPrototypeMap<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
@@ -96,57 +120,79 @@ function nullPrototypeMap<V>(entries: Iterable<readonly [string, V]>): Record<st
 }
 
 export const LeadSubmission = z.object({
-  email: z
-    .string({ error: 'is required' })
-    .trim()
-    .toLowerCase()
-    .max(254, 'must be at most 254 characters')
-    .pipe(z.email('must be a valid email address')),
+  email: z.pipe(
+    z
+      .string({ error: 'is required' })
+      .check(z.trim(), z.toLowerCase(), z.maxLength(254, 'must be at most 254 characters')),
+    z.email('must be a valid email address'),
+  ),
   firstName: trimmed(FIELD_LIMITS.name),
   lastName: trimmed(FIELD_LIMITS.name),
   company: trimmed(FIELD_LIMITS.company),
-  companySize: formInteger(1, 10_000_000).optional(),
+  companySize: z.optional(formInteger(1, 10_000_000)),
   jobTitle: trimmed(FIELD_LIMITS.jobTitle),
-  phone: z
-    .string()
-    .trim()
-    .max(FIELD_LIMITS.phone, `must be at most ${FIELD_LIMITS.phone} characters`)
-    .regex(/^$|^\+?[0-9 ()./-]{5,}$/, 'must be a phone number (digits, spaces, + ( ) . / -)')
-    .transform((v) => (v === '' ? undefined : v))
-    .optional(),
-  country: z
-    .string()
-    .trim()
-    .regex(/^$|^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as DE')
-    .transform((v) => (v === '' ? undefined : v.toUpperCase()))
-    .optional(),
-  website: z
-    .string()
-    .trim()
-    .max(FIELD_LIMITS.website, `must be at most ${FIELD_LIMITS.website} characters`)
-    .transform((v) => (v === '' ? undefined : /^https?:\/\//i.test(v) ? v : `https://${v}`))
-    .pipe(z.url('must be a web address').optional())
-    .optional(),
+  phone: z.optional(
+    z.pipe(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.maxLength(FIELD_LIMITS.phone, `must be at most ${FIELD_LIMITS.phone} characters`),
+          z.regex(/^$|^\+?[0-9 ()./-]{5,}$/, 'must be a phone number (digits, spaces, + ( ) . / -)'),
+        ),
+      z.transform((v) => (v === '' ? undefined : v)),
+    ),
+  ),
+  country: z.optional(
+    z.pipe(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.regex(/^$|^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as DE'),
+        ),
+      z.transform((v) => (v === '' ? undefined : v.toUpperCase())),
+    ),
+  ),
+  website: z.optional(
+    z.pipe(
+      z.pipe(
+        z
+          .string()
+          .check(
+            z.trim(),
+            z.maxLength(FIELD_LIMITS.website, `must be at most ${FIELD_LIMITS.website} characters`),
+          ),
+        z.transform((v) => (v === '' ? undefined : /^https?:\/\//i.test(v) ? v : `https://${v}`)),
+      ),
+      z.optional(z.url('must be a web address')),
+    ),
+  ),
   message: trimmed(FIELD_LIMITS.message),
-  consent: formBoolean.optional(),
-  intent: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(
-      /^$|^[a-z][a-z0-9-]{0,39}$/,
-      'must be a short slug such as contact-sales, demo, content or newsletter',
-    )
-    .transform((v) => (v === '' ? undefined : v))
-    .optional(),
+  consent: z.optional(formBoolean),
+  intent: z.optional(
+    z.pipe(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.toLowerCase(),
+          z.regex(
+            /^$|^[a-z][a-z0-9-]{0,39}$/,
+            'must be a short slug such as contact-sales, demo, content or newsletter',
+          ),
+        ),
+      z.transform((v) => (v === '' ? undefined : v)),
+    ),
+  ),
   formId: trimmed(100),
-  utm: utmObject.optional(),
-  custom: customFields.optional(),
+  utm: z.optional(utmObject),
+  custom: z.optional(customFields),
   /** Epoch milliseconds at which the form was rendered; drives the minimum-fill-time check. */
-  formRenderedAt: formInteger(0, 8_640_000_000_000_000).optional(),
+  formRenderedAt: z.optional(formInteger(0, 8_640_000_000_000_000)),
   /** A thank-you URL the form asks for; honoured only when allowlisted for the unit. */
-  redirectTo: z.string().max(2_000).optional(),
-  'cf-turnstile-response': z.string().max(4_096).optional(),
+  redirectTo: z.optional(z.string().check(z.maxLength(2_000))),
+  'cf-turnstile-response': z.optional(z.string().check(z.maxLength(4_096))),
 });
 export type LeadSubmission = z.infer<typeof LeadSubmission>;
 

@@ -9,6 +9,7 @@ import {
   isWithinBusinessHours,
   nextBusinessInstant,
 } from '../../functions/domain/business-hours.ts';
+import { isValidTimeZone, localIsoDate, offsetMinutes } from '../../functions/domain/time-zone.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -177,12 +178,138 @@ describe('isWithinBusinessHours matches the model (property)', () => {
   );
 
   it('is open exactly when the local date is no holiday and the local time lies in a range', () => {
-    expect(switches.length).toBeGreaterThanOrEqual(8);
+    expect(switches.length).toBeGreaterThanOrEqual(4);
     fc.assert(
       fc.property(calendar, instant, (cal, t) => {
         expect(isWithinBusinessHours(new Date(t), cal)).toBe(openByDefinition(t, cal));
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+/**
+ * time-zone.ts replaces luxon's IANAZone in production: it must give luxon's offsets, to the
+ * millisecond, wherever the calendar may ask. Zones with odd offsets (quarter and half hours,
+ * 30-minute DST, DST at midnight, negative DST, no DST any more) and every switch in 2024-2028.
+ */
+describe('time-zone.ts agrees with luxon', () => {
+  /** Zones that switch offsets in 2024-2028 (Dublin's winter time is its negative DST). */
+  const switching = [
+    'Europe/Berlin',
+    'Europe/London',
+    'Europe/Dublin',
+    'America/New_York',
+    'America/St_Johns',
+    'America/Santiago',
+    'America/Havana',
+    'Asia/Beirut',
+    'Australia/Lord_Howe',
+    'Australia/Adelaide',
+    'Pacific/Chatham',
+    'Africa/Casablanca',
+    'Antarctica/Troll',
+  ];
+  /** Fixed offsets now, with their history (São Paulo and Apia dropped DST, Tehran in 2022). */
+  const steady = [
+    'UTC',
+    'Etc/GMT+12',
+    'Asia/Kathmandu',
+    'Asia/Kolkata',
+    'Asia/Tehran',
+    'America/Sao_Paulo',
+    'Australia/Eucla',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'Pacific/Apia',
+  ];
+  const zones = [...switching, ...steady];
+  const HOUR = 60 * MINUTE;
+  const luxonOffset = (zone: string, t: number) => IANAZone.create(zone).offset(t);
+
+  /** Luxon's offset changes in [from, to), each found to the millisecond. */
+  function switchesBetween(zone: string, from: number, to: number): number[] {
+    const found: number[] = [];
+    for (let t = from; t < to; t += 6 * HOUR) {
+      if (luxonOffset(zone, t) === luxonOffset(zone, t + 6 * HOUR)) continue;
+      let lo = t;
+      let hi = t + 6 * HOUR;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (luxonOffset(zone, mid) === luxonOffset(zone, t)) lo = mid;
+        else hi = mid;
+      }
+      found.push(hi);
+    }
+    return found;
+  }
+
+  it.each(switching)('gives the same offset as luxon around every switch in %s, 2024-2028', (zone) => {
+    const switches = switchesBetween(zone, Date.UTC(2024, 0, 1), Date.UTC(2029, 0, 1));
+    expect(switches.length).toBeGreaterThanOrEqual(4);
+    const aroundEach = [-HOUR, -MINUTE, -1000, -1, 0, 1, 1000, MINUTE, HOUR];
+    for (const t of switches.flatMap((s) => aroundEach.map((d) => s + d))) {
+      expect([zone, t, offsetMinutes(zone, t)]).toEqual([zone, t, luxonOffset(zone, t)]);
+    }
+  });
+
+  it('finds the switches with odd offsets where they are', () => {
+    // Lord Howe moves by half an hour (10:30 to 11:00) at 02:00 local, 2026-10-04.
+    const lordHowe = switchesBetween('Australia/Lord_Howe', Date.UTC(2026, 9, 1), Date.UTC(2026, 9, 8));
+    expect(lordHowe).toEqual([Date.UTC(2026, 9, 3, 15, 30)]);
+    expect(offsetMinutes('Australia/Lord_Howe', lordHowe[0]! - 1)).toBe(630);
+    expect(offsetMinutes('Australia/Lord_Howe', lordHowe[0]!)).toBe(660);
+    expect(offsetMinutes('Asia/Kathmandu', Date.UTC(2026, 5, 1))).toBe(345);
+    expect(offsetMinutes('America/St_Johns', Date.UTC(2026, 0, 15))).toBe(-210);
+    expect(offsetMinutes('America/St_Johns', Date.UTC(2026, 6, 15))).toBe(-150);
+    expect(offsetMinutes('Pacific/Chatham', Date.UTC(2026, 0, 15))).toBe(825);
+  });
+
+  it('agrees at year boundaries, local and UTC, from 1969 to 2101', () => {
+    for (const zone of zones) {
+      for (let year = 1969; year <= 2101; year += 4) {
+        const utcNewYear = Date.UTC(year, 0, 1);
+        const localNewYear = utcNewYear - luxonOffset(zone, utcNewYear) * MINUTE;
+        for (const t of [utcNewYear - 1, utcNewYear, localNewYear - 1, localNewYear, localNewYear + 1]) {
+          expect([zone, t, offsetMinutes(zone, t)]).toEqual([zone, t, luxonOffset(zone, t)]);
+        }
+        const lastDay = DateTime.fromMillis(localNewYear - 1, { zone }).toISODate();
+        expect(localIsoDate(zone, localNewYear - 1)).toBe(lastDay);
+        expect(localIsoDate(zone, localNewYear)).toBe(`${String(year).padStart(4, '0')}-01-01`);
+      }
+    }
+  });
+
+  it('agrees at any millisecond from 1800 to 2200, local mean times included (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(1800, 0, 1), max: Date.UTC(2200, 0, 1) }),
+        (zone, t) => {
+          expect(offsetMinutes(zone, t)).toBe(luxonOffset(zone, t));
+          expect(localIsoDate(zone, t)).toBe(DateTime.fromMillis(t, { zone }).toISODate());
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads years before 100 and before the common era as luxon does', () => {
+    // Date.UTC(50, ...) would be 1950.
+    const early = (year: number, month: number, day: number) => new Date(0).setUTCFullYear(year, month, day);
+    for (const t of [early(50, 5, 1), early(99, 11, 31) + 23 * HOUR, early(-44, 2, 15), early(0, 0, 1) - 1]) {
+      for (const zone of ['Europe/Berlin', 'Asia/Kathmandu', 'America/St_Johns']) {
+        expect(offsetMinutes(zone, t)).toBe(luxonOffset(zone, t));
+      }
+    }
+    expect(offsetMinutes('UTC', Number.NaN)).toBeNaN();
+    expect(offsetMinutes('UTC', 8.64e15 + 1)).toBeNaN();
+  });
+
+  it('knows the zones luxon knows', () => {
+    for (const zone of [...zones, 'utc', 'europe/berlin', 'Mars/Olympus', '', 'Europe/Berlin ', 'GMT+1']) {
+      expect([zone, isValidTimeZone(zone)]).toEqual([zone, IANAZone.isValidZone(zone)]);
+    }
+    expect(() => offsetMinutes('Mars/Olympus', 0)).toThrow(RangeError);
   });
 });

@@ -2,25 +2,30 @@
  * Middy middleware: turns thrown errors into RFC 9457 responses. Known problems keep their
  * status; anything unexpected is logged and answered with a generic 500 that leaks nothing.
  */
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpProblem, problemResponse } from './problem.ts';
 
+/**
+ * Powertools idempotency errors are told apart by the `name` each class sets, not `instanceof`:
+ * importing the classes would bundle and load the idempotency package (~25 KB) into every
+ * function that answers HTTP, though only capture-lead makes requests idempotent. Nothing else
+ * names its errors so.
+ */
+const errorName = (error: unknown) => (error instanceof Error ? error.name : undefined);
+
 export function toHttpProblem(error: unknown): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
-  if (error instanceof IdempotencyValidationError) {
+  const name = errorName(error);
+  if (name === 'IdempotencyValidationError') {
     return new HttpProblem(
       422,
       'Idempotency key reused',
       'This Idempotency-Key was already used with a different body.',
     );
   }
-  if (error instanceof IdempotencyAlreadyInProgressError) {
+  if (name === 'IdempotencyAlreadyInProgressError') {
     return new HttpProblem(
       409,
       'Request in progress',

@@ -29,6 +29,8 @@ interface PendingWait {
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
   heartbeat: () => void;
+  /** Ends the wait without waking its execution (StopExecution). */
+  cancel: () => void;
 }
 
 export interface ExecutionRecord {
@@ -103,6 +105,7 @@ export class LocalStepFunctions {
   private readonly definition: Asl;
   private readonly timing: Map<string, TaskTiming>;
   private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly aborts = new Map<string, () => void>();
   private readonly waits = new Map<string, PendingWait>();
   /** Tokens of waits that are over (completed, failed or timed out). */
   private readonly closed = new Set<string>();
@@ -202,6 +205,7 @@ export class LocalStepFunctions {
         resolve: (output) => wake(() => resolve(output)),
         reject: (error) => wake(() => reject(error)),
         heartbeat: armHeartbeat,
+        cancel: () => close(),
       });
     });
     // The library may stop listening (execution already failed); never leave a rejection unhandled.
@@ -263,6 +267,7 @@ export class LocalStepFunctions {
       },
       noThrowOnAbort: true,
     });
+    this.aborts.set(name, () => execution.abort());
     const logs = (async () => {
       for await (const event of execution.eventLogs) {
         if (!('state' in event)) continue;
@@ -273,7 +278,7 @@ export class LocalStepFunctions {
     })();
     record.done = execution.result
       .then(() => {
-        record.status = 'SUCCEEDED';
+        if (record.status === 'RUNNING') record.status = 'SUCCEEDED';
       })
       .catch((error: Error) => {
         record.status = 'FAILED';
@@ -315,6 +320,25 @@ export class LocalStepFunctions {
     throw new AwsServiceError('TaskDoesNotExist', 'Task does not exist anymore');
   }
 
+  /**
+   * StopExecution: a running execution is aborted where it stands (its waits end without waking
+   * it, and no Catch runs), as Step Functions does; one that ended is left as it is.
+   */
+  stop(name: string, cause: string): ExecutionRecord {
+    const record = this.executions.get(name);
+    if (!record)
+      throw new AwsServiceError('ExecutionDoesNotExist', `Execution does not exist: ${this.arn}:${name}`);
+    if (record.status !== 'RUNNING') return record;
+    record.status = 'ABORTED';
+    record.error = cause;
+    const parked = [...this.waits.values()].filter((w) => w.executionName === name);
+    for (const wait of parked) wait.cancel();
+    // A parked execution holds no work on the clock; its end below gives back one unit.
+    if (parked.length > 0) this.clock.enter();
+    this.aborts.get(name)?.();
+    return record;
+  }
+
   sendTaskSuccess(token: string, output: unknown): void {
     this.liveWait(token).resolve(output);
   }
@@ -354,6 +378,10 @@ export class LocalStepFunctions {
       'AWSStepFunctions.SendTaskHeartbeat': async (input: Record<string, unknown>) => {
         this.sendTaskHeartbeat(str(input.taskToken));
         return {};
+      },
+      'AWSStepFunctions.StopExecution': async (input: Record<string, unknown>) => {
+        const record = this.stop(str(input.executionArn).split(':').pop() ?? '', str(input.cause));
+        return { stopDate: (record.stopDate ?? this.clock.now()).getTime() / 1000 };
       },
       'AWSStepFunctions.DescribeExecution': async (input: Record<string, unknown>) => {
         const name = str(input.executionArn).split(':').pop() ?? '';

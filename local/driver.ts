@@ -5,8 +5,15 @@
  * and assert on the same traffic.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  type InboundChannel,
+  SIGNATURE_HEADER,
+  signInboundBody,
+  TIMESTAMP_HEADER,
+} from '../functions/domain/inbound-events.ts';
 import type { Lead } from '../functions/domain/lead.ts';
 import { MARKETING_SOURCE, SALES_SOURCE } from '../workflows/event-routes.ts';
+import { LOCAL_INBOUND_KEY_ENV } from './auth/local-action-key.ts';
 import type { LeadflowLocal } from './runtime/leadflow-local.ts';
 
 /** One activity event as sales or marketing tools put it on the bus. */
@@ -91,6 +98,34 @@ export class LeadflowDriver {
       if (result.FailedEntryCount) throw new Error(`PutEvents refused ${result.FailedEntryCount} entries`);
     }
     await this.local.bus.drain();
+  }
+
+  /**
+   * POSTs a batch to /events/engagement or /events/activity as a marketing tool or CRM does:
+   * signed with the runtime's inbound key, timestamped now (virtual time) unless `timestamp`
+   * (unix seconds) says otherwise. Waits for the bus to deliver what it put.
+   */
+  async postSignedEvents(
+    channel: InboundChannel,
+    batch: unknown,
+    options: { timestamp?: number; key?: string; signature?: string } = {},
+  ): Promise<Response> {
+    const body = typeof batch === 'string' ? batch : JSON.stringify(batch);
+    const timestamp = options.timestamp ?? Math.floor(this.clock.now().getTime() / 1000);
+    const key = Buffer.from(options.key ?? process.env[LOCAL_INBOUND_KEY_ENV] ?? '', 'utf8');
+    const response = await this.clock.track(() =>
+      fetch(`${this.local.url}/events/${channel}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: options.signature ?? signInboundBody(body, timestamp, key),
+        },
+        body,
+      }),
+    );
+    await this.local.bus.drain();
+    return response;
   }
 
   /** Lets the runtime finish what it is doing, without moving time past now. */

@@ -4,6 +4,9 @@
  * still alert ops. The message is recorded with the intent; a retried step records it again as
  * it composes it now (the latest facts) until the alert is marked sent, after which nothing
  * changes it. The item expires a year after it was first recorded.
+ *
+ * The scorecard's scheduled mail (use-cases/scorecard-mail.ts) uses the same outbox under its
+ * own partition, `REPORTS#<unit>`: pass `REPORTS_PARTITION` and the unit's name as the id.
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EmailMessage } from '../domain/notifications.ts';
@@ -11,11 +14,21 @@ import type { AlertOutbox } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
 
-const alertKey = (leadId: string, marker: string) => ({ pk: `LEAD#${leadId}`, sk: `ALERT#${marker}` });
 const KEEP_DAYS = 365;
 
+/** The partition prefix of the scorecard mail's outbox (the digest and the pace alerts). */
+export const REPORTS_PARTITION = 'REPORTS#';
+
 export class DynamoAlertOutbox implements AlertOutbox {
-  constructor(private readonly tableName: string) {}
+  /** `partition`: the prefix of the key the id goes in, `LEAD#` for a lead's alerts. */
+  constructor(
+    private readonly tableName: string,
+    private readonly partition = 'LEAD#',
+  ) {}
+
+  private key(id: string, marker: string) {
+    return { pk: `${this.partition}${id}`, sk: `ALERT#${marker}` };
+  }
 
   /** One request: records (or, while unsent, refreshes) the message; a sent alert is left alone. */
   async record(
@@ -28,7 +41,7 @@ export class DynamoAlertOutbox implements AlertOutbox {
       documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: alertKey(leadId, marker),
+          Key: this.key(leadId, marker),
           UpdateExpression:
             'SET message = :message, #status = :pending, recordedAt = :now, ' +
             'expiresAt = if_not_exists(expiresAt, :expires)',
@@ -50,7 +63,7 @@ export class DynamoAlertOutbox implements AlertOutbox {
     await documentClient().send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: alertKey(leadId, marker),
+        Key: this.key(leadId, marker),
         UpdateExpression: 'SET #status = :sent, sentAt = :now',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString() },
@@ -68,7 +81,11 @@ export class DynamoAlertOutbox implements AlertOutbox {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
           FilterExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':alert': 'ALERT#', ':pending': 'pending' },
+          ExpressionAttributeValues: {
+            ':pk': this.key(leadId, '').pk,
+            ':alert': 'ALERT#',
+            ':pending': 'pending',
+          },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),

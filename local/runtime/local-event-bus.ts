@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SynthesizedEventRule } from '../../infra/synth.ts';
 import type { LambdaInvoker } from './lambda-invoker.ts';
+import type { LocalEventArchive } from './local-event-archive.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
 export interface BusEvent {
@@ -43,6 +44,19 @@ function matches(rule: SynthesizedEventRule, event: Pick<BusEvent, 'source' | 'd
   );
 }
 
+/** The event as EventBridge hands it to every target (a Lambda function, a Firehose stream). */
+const targetEvent = (event: BusEvent) => ({
+  version: '0',
+  id: event.id,
+  'detail-type': event['detail-type'],
+  source: event.source,
+  account: '000000000000',
+  time: event.time,
+  region: 'local',
+  resources: [],
+  detail: event.detail,
+});
+
 export class LocalEventBus {
   readonly log: BusEvent[] = [];
   private readonly deliveries = new Set<Promise<void>>();
@@ -57,6 +71,8 @@ export class LocalEventBus {
     private readonly rules: SynthesizedEventRule[],
     private readonly invoker: LambdaInvoker,
     private readonly clock: VirtualClock,
+    /** Where rules with a Firehose target write (the local event archive); none: not archived. */
+    private readonly archive?: LocalEventArchive,
   ) {}
 
   put(entry: {
@@ -96,23 +112,15 @@ export class LocalEventBus {
     this.log.push(event);
     for (const rule of this.rules.filter((r) => matches(r, event))) {
       for (const handler of rule.handlers) this.deliver(event, handler);
+      for (const stream of rule.deliveryStreams ?? [])
+        this.archive?.write(stream, targetEvent(event), new Date(event.time));
     }
     return { EventId: event.id };
   }
 
   private deliver(event: BusEvent, handler: string, attempt = 1): void {
     this.clock.enter();
-    const lambdaEvent = {
-      version: '0',
-      id: event.id,
-      'detail-type': event['detail-type'],
-      source: event.source,
-      account: '000000000000',
-      time: event.time,
-      region: 'local',
-      resources: [],
-      detail: event.detail,
-    };
+    const lambdaEvent = targetEvent(event);
     // EventBridge invokes targets asynchronously: never inside the publisher's request.
     const delivery = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.invoker.invoke(handler, lambdaEvent))

@@ -4,7 +4,7 @@
  * unsent it is pending (and takes the latest message); once sent nothing changes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAlertOutbox } from '../../functions/adapters/alert-outbox.ts';
+import { DynamoAlertOutbox, REPORTS_PARTITION } from '../../functions/adapters/alert-outbox.ts';
 import { InMemoryAlertOutbox } from '../../functions/adapters/in-memory/alert-outbox.ts';
 import { InMemoryRateLimiter } from '../../functions/adapters/in-memory/rate-limiter.ts';
 import { DynamoRateLimiter } from '../../functions/adapters/rate-limiter.ts';
@@ -55,6 +55,37 @@ describe.each(adapters)('alert outbox (%s)', (_name, make) => {
       { marker: 'reminder-1', message: message('Reminder') },
     ]);
     expect(await outbox.pending(other)).toEqual([{ marker: 'assigned-1', message: message('Other lead') }]);
+  });
+});
+
+describe('alert outbox partitions (DynamoDB)', () => {
+  it("keeps the scorecard mail's outbox (REPORTS#<unit>) apart from a lead's alerts", async () => {
+    const leads = new DynamoAlertOutbox(table.tableName);
+    const reports = new DynamoAlertOutbox(table.tableName, REPORTS_PARTITION);
+    await reports.record(
+      'demo',
+      'digest:2026-03-16..2026-03-22#anna@demo.example.com',
+      message('Digest'),
+      T0,
+    );
+    await reports.markSent('demo', 'digest:2026-03-16..2026-03-22#anna@demo.example.com', T0);
+    await leads.record('demo', 'assigned-1', message('Lead alert'), T0);
+    expect(await leads.pending('demo')).toEqual([{ marker: 'assigned-1', message: message('Lead alert') }]);
+    expect(await reports.pending('demo')).toEqual([]);
+    expect(
+      (
+        await reports.record(
+          'demo',
+          'digest:2026-03-16..2026-03-22#anna@demo.example.com',
+          message('Digest'),
+          T0,
+        )
+      ).status,
+    ).toBe('sent');
+    expect(
+      (await leads.record('demo', 'digest:2026-03-16..2026-03-22#anna@demo.example.com', message('x'), T0))
+        .status,
+    ).toBe('pending');
   });
 });
 

@@ -1,0 +1,76 @@
+/**
+ * When the scorecard mails go out and which period each covers: the one definition the stack's
+ * EventBridge Scheduler schedules are built from (infra/constructs/report-schedules.ts), which
+ * the local runtime reads back from the synthesized template and runs on its clock.
+ *
+ * - The weekly digest, at `agreement.digest.weekday`/`localTime` in the unit's time zone, covers
+ *   the seven local days before the day it is sent (Monday to Sunday with the default Monday).
+ * - The pace alerts are checked every day at the same local time, on the month so far, and only
+ *   on the unit's business days (a weekend or holiday moves no deadline and no commitment).
+ */
+import type { BusinessUnitConfig } from '../../../config/schema.ts';
+import { addDays, type Instant, isBusinessDay, localDate, monthBounds, monthOf } from '../agreement/dates.ts';
+import { digestSchedule } from './digest.ts';
+import type { Period } from './types.ts';
+
+export const REPORT_TASKS = ['weekly-digest', 'pace-alerts'] as const;
+export type ReportTask = (typeof REPORT_TASKS)[number];
+
+/**
+ * EventBridge Scheduler replaces this placeholder in a target's input with the instant the
+ * schedule fired for (not when the invocation ran), so a retried or late run covers the same
+ * period as the first attempt.
+ */
+export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
+
+export interface ReportSchedule {
+  /** Construct id and schedule name suffix. */
+  id: 'WeeklyDigest' | 'PaceAlerts';
+  task: ReportTask;
+  /** EventBridge Scheduler `cron(minutes hours day-of-month month day-of-week year)`. */
+  expression: string;
+  /** IANA time zone the expression is read in. */
+  timezone: string;
+  description: string;
+  /** The target's input: the task and the scheduled time (a Scheduler context attribute). */
+  input: { task: ReportTask; scheduledTime: string };
+}
+
+export function reportSchedules(config: BusinessUnitConfig): ReportSchedule[] {
+  const digest = digestSchedule(config);
+  const [hours, minutes] = digest.localTime.split(':').map(Number);
+  return [
+    {
+      id: 'WeeklyDigest',
+      task: 'weekly-digest',
+      expression: digest.expression,
+      timezone: digest.timezone,
+      description: `Leadflow ${config.name}: the weekly scorecard digest to marketing and sales`,
+      input: { task: 'weekly-digest', scheduledTime: SCHEDULED_TIME },
+    },
+    {
+      id: 'PaceAlerts',
+      task: 'pace-alerts',
+      expression: `cron(${minutes} ${hours} * * ? *)`,
+      timezone: digest.timezone,
+      description: `Leadflow ${config.name}: daily check of both sides' pace against the agreement`,
+      input: { task: 'pace-alerts', scheduledTime: SCHEDULED_TIME },
+    },
+  ];
+}
+
+/** The seven local days before the day `at` falls on: what a digest sent at `at` reports. */
+export function digestWeek(at: Instant, config: Pick<BusinessUnitConfig, 'timezone'>): Period {
+  const today = localDate(at, config.timezone);
+  return { from: addDays(today, -7), to: addDays(today, -1) };
+}
+
+/** The month `at` falls in (local): the period whose pace the alerts check. */
+export const alertMonth = (at: Instant, config: Pick<BusinessUnitConfig, 'timezone'>): Period =>
+  monthBounds(monthOf(localDate(at, config.timezone)));
+
+/** Pace alerts are checked on the unit's business days only. */
+export const checksPaceOn = (
+  at: Instant,
+  config: Pick<BusinessUnitConfig, 'timezone' | 'calendar'>,
+): boolean => isBusinessDay(localDate(at, config.timezone), config.timezone, config.calendar);

@@ -66,6 +66,22 @@ describe.each(adapters)('lead repository (%s)', (_name, make) => {
     expect(await leads.get('ld_missing')).toBeUndefined();
   });
 
+  it('gives every caller its own copy: changing what was read or written changes nothing stored', async () => {
+    const leads = make();
+    const lead = aLead({ engagements: [{ type: 'form-submitted', at: T0.toISOString() }] });
+    await leads.create(lead);
+    lead.engagements.push({ type: 'written-then-changed', at: T0.toISOString() });
+    const read = (await leads.get(lead.leadId)) as Lead;
+    read.timeline.push({ at: T0.toISOString(), type: 'read-then-changed', summary: '' });
+    read.profile.company = 'Changed';
+    const after = (await leads.transition(lead.leadId, { stage: 'qualified' }, later(1))) as Lead;
+    after.engagements.push({ type: 'returned-then-changed', at: T0.toISOString() });
+    const stored = (await leads.get(lead.leadId)) as Lead;
+    expect(stored.engagements.map((e) => e.type)).toEqual(['form-submitted']);
+    expect(stored.timeline.map((e) => e.type)).not.toContain('read-then-changed');
+    expect(stored.profile.company).toBe('Acme GmbH');
+  });
+
   it('applies a transition atomically: dotted paths, removals, timeline, stage and version', async () => {
     const leads = make();
     const lead = aLead();

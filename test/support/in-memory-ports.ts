@@ -4,15 +4,11 @@
  * execution starts, and a clock the test moves by hand.
  */
 import type { BusinessUnitConfig } from '../../config/schema.ts';
-import { InMemoryAlertOutbox } from '../../functions/adapters/in-memory/alert-outbox.ts';
-import { InMemoryLeadRepository } from '../../functions/adapters/in-memory/lead-repository.ts';
 import {
-  RecordingCallbacks,
-  RecordingEventPublisher,
-  RecordingExecutions,
-  RecordingMailer,
-} from '../../functions/adapters/in-memory/outbound.ts';
-import { InMemoryRoutingState } from '../../functions/adapters/in-memory/routing-state.ts';
+  type InMemoryLifecycleStores,
+  inMemoryLifecycleStores,
+} from '../../functions/adapters/in-memory/lifecycle-stores.ts';
+import { RecordingCallbacks, RecordingExecutions } from '../../functions/adapters/in-memory/outbound.ts';
 import { newLead } from '../../functions/domain/capture.ts';
 import type { Lead, LeadProfile } from '../../functions/domain/lead.ts';
 import type { LifecyclePorts } from '../../functions/use-cases/ports.ts';
@@ -34,26 +30,18 @@ export class HandClock {
   }
 }
 
-export interface InMemoryPorts extends LifecyclePorts {
-  clock: HandClock;
-  leads: InMemoryLeadRepository;
-  routing: InMemoryRoutingState;
-  events: RecordingEventPublisher;
-  mailer: RecordingMailer;
-  alerts: InMemoryAlertOutbox;
-  callbacks: RecordingCallbacks;
-  executions: RecordingExecutions;
-}
+export type InMemoryPorts = LifecyclePorts &
+  InMemoryLifecycleStores & {
+    clock: HandClock;
+    callbacks: RecordingCallbacks;
+    executions: RecordingExecutions;
+  };
 
 export function inMemoryPorts(options: { now: string; config?: BusinessUnitConfig }): InMemoryPorts {
   return {
     config: options.config ?? unitConfig(),
     clock: new HandClock(options.now),
-    leads: new InMemoryLeadRepository(),
-    routing: new InMemoryRoutingState(),
-    events: new RecordingEventPublisher(),
-    mailer: new RecordingMailer(),
-    alerts: new InMemoryAlertOutbox(),
+    ...inMemoryLifecycleStores(),
     callbacks: new RecordingCallbacks(),
     executions: new RecordingExecutions(),
   };

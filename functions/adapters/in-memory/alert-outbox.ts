@@ -7,7 +7,8 @@ import type { EmailMessage } from '../../domain/notifications.ts';
 import type { AlertOutbox } from '../../use-cases/ports.ts';
 
 interface StoredAlert {
-  message: EmailMessage;
+  /** Dropped once sent: nothing reads a sent alert's message again, and a quarter of rendered mail is gigabytes. */
+  message?: EmailMessage;
   status: 'pending' | 'sent';
   recordedAt: string;
   sentAt?: string;
@@ -43,13 +44,13 @@ export class InMemoryAlertOutbox implements AlertOutbox {
 
   async markSent(leadId: string, marker: string, now: Date): Promise<void> {
     const alert = this.of(leadId).get(marker);
-    if (alert) Object.assign(alert, { status: 'sent', sentAt: now.toISOString() });
+    if (alert) Object.assign(alert, { status: 'sent', sentAt: now.toISOString(), message: undefined });
   }
 
   async pending(leadId: string): Promise<Array<{ marker: string; message: EmailMessage }>> {
     return [...this.of(leadId)]
       .filter(([, a]) => a.status === 'pending')
-      .map(([marker, a]) => ({ marker, message: structuredClone(a.message) }));
+      .map(([marker, a]) => ({ marker, message: structuredClone(a.message as EmailMessage) }));
   }
 
   /**

@@ -20,7 +20,6 @@ const because = { reason: z.string() };
 /** Every decision name and the payload that travels with it (at `$.Payload` in the execution). */
 export const DECISIONS = {
   // Qualification and nurture
-  sql: {},
   qualified: {},
   nurture: waitFor,
   'keep-nurturing': waitFor,
@@ -40,8 +39,9 @@ export const DECISIONS = {
   accepted: waitFor,
   rejected: because,
   closed: { result: z.enum(['won', 'lost']), reason: z.string().optional() },
+  // Ops resumed the lead's paused SLA clock: the overdue step looks at the moved deadline now.
+  resumed: {},
   // A resumed execution entering at its lead's stage
-  'hand-off': {},
   'await-first-touch': waitFor,
   'await-decision': waitFor,
   'await-outcome': waitFor,
@@ -96,10 +96,10 @@ export const LIFECYCLE = {
       takes: 'nothing',
       choice: 'Started?',
       decisions: {
-        sql: 'HandOff',
+        // An SQL is handed off in the same step: no HandOff state (and transition) on the way.
+        assigned: 'AwaitFirstTouch',
         disqualify: 'Disqualify',
         nurture: 'Nurture',
-        'hand-off': 'HandOff',
         'await-first-touch': 'AwaitFirstTouch',
         'await-decision': 'AwaitDecision',
         'await-outcome': 'AwaitOutcome',
@@ -130,7 +130,7 @@ export const LIFECYCLE = {
       kind: 'first-touch',
       choice: 'TouchedOrDeclined?',
       // reassign: the owner said "Not my lead" (LeadDeclined), so the lead is handed on at once.
-      decisions: { touched: 'AwaitDecision', reassign: 'HandOff' },
+      decisions: { touched: 'AwaitDecision', reassign: 'HandOff', resumed: 'FirstTouchOverdue' },
       onTimeout: 'FirstTouchOverdue',
     },
     FirstTouchOverdue: {
@@ -153,7 +153,7 @@ export const LIFECYCLE = {
       type: 'wait',
       kind: 'decision',
       choice: 'Accepted?',
-      decisions: { accepted: 'AwaitOutcome', rejected: 'Recycle' },
+      decisions: { accepted: 'AwaitOutcome', rejected: 'Recycle', resumed: 'DecisionOverdue' },
       onTimeout: 'DecisionOverdue',
     },
     DecisionOverdue: {
@@ -348,7 +348,6 @@ export type StepInput<S extends TaskStateName> = States[S] extends { takes: 'pre
 
 /** The decisions of a lead that is qualified at once, touched, accepted and won. */
 export const HAPPY_PATH_DECISIONS: readonly DecisionName[] = [
-  'sql',
   'assigned',
   'touched',
   'accepted',

@@ -14,7 +14,7 @@ async function parkedLead(): Promise<string> {
   let broken = true;
   h.local.invoker.intercept('lifecycle-step', {
     times: 10,
-    match: (e) => broken && (e as { state?: string }).state === 'HandOff',
+    match: (e) => broken && (e as { state?: string }).state === 'Start',
     fail: () => new Error('Table is unavailable'),
   });
   const leadId = await h.captureLead(contactSales('routes@kunde-gmbh.example'));
@@ -36,7 +36,7 @@ describe('/_local/dead-letters', () => {
     const body = JSON.parse(res.text) as { events: unknown[]; failedLeads: { restarted: unknown[] } };
     expect(body.events).toEqual([]);
     expect(body.failedLeads.restarted).toEqual([
-      { leadId, stage: 'qualified', execution: expect.stringMatching(new RegExp(`^${leadId}-r\\d+$`)) },
+      { leadId, stage: 'captured', execution: expect.stringMatching(new RegExp(`^${leadId}-r\\d+$`)) },
     ]);
     expect((await h.getLead(leadId)).stage).toBe('failed');
   });
@@ -68,7 +68,7 @@ describe('/_local/dead-letters', () => {
     expect(JSON.parse(res.text)).toMatchObject({
       unit: 'demo',
       dryRun: false,
-      leads: { restarted: [{ leadId, stage: 'qualified' }], skipped: [], failed: [] },
+      leads: { restarted: [{ leadId, stage: 'captured' }], skipped: [], failed: [] },
       errors: [],
     });
     await h.settle();

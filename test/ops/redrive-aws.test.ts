@@ -113,7 +113,7 @@ describe('redrive on AWS', () => {
     let broken = true;
     h.local.invoker.intercept('lifecycle-step', {
       times: 10,
-      match: (e) => broken && (e as { state?: string }).state === 'HandOff',
+      match: (e) => broken && (e as { state?: string }).state === 'Start',
       fail: () => new Error('Table is unavailable'),
     });
     const failed = await h.captureLead(contactSales('failed@kunde-gmbh.example'));
@@ -149,7 +149,7 @@ describe('redrive on AWS', () => {
     expect(out).toMatch('event-targets: 1 put back on the bus, 1 kept');
     expect(out).toMatch('kept unreadable message m-junk: the body is not JSON');
     expect(out).toMatch(`start-lifecycle-async: 1 put back on the bus, 0 kept`);
-    expect(out).toMatch(`restart ${failed} at qualified`);
+    expect(out).toMatch(`restart ${failed} at captured`);
     // The unreadable message is a problem left for a person: non-zero exit.
     expect(code).toBe(1);
 

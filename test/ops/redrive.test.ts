@@ -19,12 +19,12 @@ async function redrive(...args: string[]): Promise<{ code: number; out: string }
   return { code, out: lines.join('\n') };
 }
 
-/** HandOff fails on every attempt (RecordFailure parks the lead) until the returned function heals it. */
-function breakHandOff(): () => void {
+/** Start fails on every attempt (RecordFailure parks the lead, still captured) until the returned function heals it. */
+function breakStart(): () => void {
   let broken = true;
   h.local.invoker.intercept('lifecycle-step', {
     times: 10,
-    match: (e) => broken && (e as { state?: string }).state === 'HandOff',
+    match: (e) => broken && (e as { state?: string }).state === 'Start',
     fail: () => Object.assign(new Error('Table is unavailable'), { name: 'ServiceUnavailable' }),
   });
   return () => {
@@ -33,12 +33,12 @@ function breakHandOff(): () => void {
 }
 
 async function failedLead(email: string): Promise<string> {
-  const heal = breakHandOff();
+  const heal = breakStart();
   const leadId = await h.captureLead(contactSales(email));
   await h.local.stepFunctions.execution(leadId)?.done;
   const lead = await h.getLead(leadId);
   expect(lead.stage).toBe('failed');
-  expect(lead.timeline.at(-1)?.summary).toMatch(/^Lifecycle step failed in stage qualified/);
+  expect(lead.timeline.at(-1)?.summary).toMatch(/^Lifecycle step failed in stage captured/);
   heal();
   return leadId;
 }
@@ -52,7 +52,7 @@ describe('failed lifecycles', () => {
 
     const dry = await redrive('--dry-run');
     expect(dry.code).toBe(0);
-    expect(dry.out).toMatch(`would restart ${leadId} at qualified`);
+    expect(dry.out).toMatch(`would restart ${leadId} at captured`);
     expect((await h.getLead(leadId)).stage).toBe('failed');
     expect(redriveExecutions(leadId)).toEqual([]);
 
@@ -61,9 +61,9 @@ describe('failed lifecycles', () => {
     expect(out).toMatch('Failed lifecycles: 1 restart, 0 skipped, 0 could not be restarted');
     const [execution] = redriveExecutions(leadId);
     expect(execution?.name).toMatch(new RegExp(`^${leadId}-r${Math.floor(h.clock.now().getTime() / 1000)}$`));
-    expect(out).toMatch(`restart ${leadId} at qualified (execution ${execution?.name})`);
-    expect(JSON.parse(execution?.input ?? '{}')).toEqual({ leadId, resumeAt: 'qualified' });
-    expect(execution?.path.slice(0, 3)).toEqual(['Start', 'Started?', 'HandOff']);
+    expect(out).toMatch(`restart ${leadId} at captured (execution ${execution?.name})`);
+    expect(JSON.parse(execution?.input ?? '{}')).toEqual({ leadId, resumeAt: 'captured' });
+    expect(execution?.path.slice(0, 3)).toEqual(['Start', 'Started?', 'AwaitFirstTouch']);
 
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('assigned');
@@ -71,7 +71,7 @@ describe('failed lifecycles', () => {
     const redriven = lead.timeline.find((e) => e.type === 'redriven');
     expect(redriven).toMatchObject({
       summary: 'Redriven by ops',
-      data: { resumeAt: 'qualified', execution: execution?.name },
+      data: { resumeAt: 'captured', execution: execution?.name },
     });
   });
 

@@ -74,7 +74,8 @@ describe('transient faults at every layer', () => {
     expect(rules.map((r) => r.left)).toEqual(rules.map(() => 0));
     expect(execution.status).toBe('SUCCEEDED');
     expect(h.path(leadId)).toEqual(pathThrough(HAPPY_PATH_DECISIONS));
-    expect(execution.retries).toEqual(['Start', 'HandOff', 'HandOff', 'Outcome']);
+    // The first read and the hand-off's faults are Start's to retry (it hands an SQL off itself).
+    expect(execution.retries).toEqual(['Start', 'Start', 'Outcome']);
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('won');
     expect(lead.timeline.map((e) => `${e.at} ${e.type}`)).toEqual([
@@ -93,6 +94,7 @@ describe('transient faults at every layer', () => {
       'LeadScored',
       'LeadQualified',
       'LeadAssigned',
+      'LeadTouched',
       'LeadAccepted',
       'LeadConverted',
     ]);
@@ -105,7 +107,7 @@ describe('transient faults at every layer', () => {
 
 describe('a permanent failure', () => {
   it('parks the lead as failed, emits LifecycleFailed and mails ops once, though RecordFailure hits a transient fault', async () => {
-    // The routing items (TEAM#…, REP#…) only HandOff reads: access to them is denied for good.
+    // The routing items (TEAM#…, REP#…) only a hand-off reads: access to them is denied for good.
     const denied = faults.add({
       service: 'dynamodb',
       bodyIncludes: ['TEAM#dach'],
@@ -123,8 +125,8 @@ describe('a permanent failure', () => {
     await execution.done;
 
     expect(execution.status).toBe('FAILED');
-    expect(execution.retries).toEqual(['HandOff', 'HandOff', 'HandOff', 'RecordFailure']);
-    expect(execution.path.slice(-3)).toEqual(['HandOff', 'RecordFailure', 'LifecycleFailed']);
+    expect(execution.retries).toEqual(['Start', 'Start', 'Start', 'RecordFailure']);
+    expect(execution.path.slice(-3)).toEqual(['Start', 'RecordFailure', 'LifecycleFailed']);
     expect(opsMail.left).toBe(0);
     expect(faults.injected.filter((f) => f.kind === 'permanent').length).toBeGreaterThanOrEqual(4);
     expect(denied.left).toBe(Infinity);

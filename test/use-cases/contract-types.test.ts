@@ -26,8 +26,8 @@ import { unitConfig } from '../support/unit-config.ts';
 
 // ---- Compile time ----------------------------------------------------------------------------
 
-// @ts-expect-error HandOff declares only 'assigned': returning 'sql' is rejected.
-const returnsUndeclared: Step<'HandOff'> = async () => ({ decision: 'sql' });
+// @ts-expect-error HandOff declares only 'assigned': returning 'qualified' is rejected.
+const returnsUndeclared: Step<'HandOff'> = async () => ({ decision: 'qualified' });
 
 const readsReason: Step<'HandOff'> = async (_ctx, { previous }) => {
   // @ts-expect-error No decision leading into HandOff (sql, qualified, reassign, hand-off) carries a reason.
@@ -54,7 +54,7 @@ describe('the contract types', () => {
       decision: 'assigned',
       timeoutSeconds: 3,
     });
-    expect(await readsReassignments(ctx, { previous: { decision: 'sql' } })).toEqual({
+    expect(await readsReassignments(ctx, { previous: { decision: 'qualified' } })).toEqual({
       decision: 'assigned',
       timeoutSeconds: 1,
     });
@@ -67,7 +67,7 @@ describe('the contract types', () => {
   });
 
   it('are mirrored at run time: HandOff takes exactly the decisions leading into it', () => {
-    expect(decisionsInto('HandOff').sort()).toEqual(['hand-off', 'qualified', 'reassign', 'sql']);
+    expect(decisionsInto('HandOff').sort()).toEqual(['qualified', 'reassign']);
     const schema = enteringSchema('HandOff');
     expect(schema.safeParse({ decision: 'reassign', reassignments: 1, fallback: true }).success).toBe(true);
     expect(schema.safeParse({ decision: 'reassign' }).success).toBe(false);

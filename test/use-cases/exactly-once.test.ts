@@ -143,7 +143,7 @@ describe('the engagement cap', () => {
 describe('alerts and failures that do not depend on the step finishing', () => {
   it('sends on resume an alert recorded but never marked sent (the runtime stopped in between)', async () => {
     const ports = inMemoryPorts({ now: MONDAY_10 });
-    await leadIn(ports, 'assigned');
+    await leadIn(ports, 'touched');
     const message = { to: [ANNA], subject: 'SLA breached: Eva', text: 'Please call.\n' };
     await ports.alerts.record(HOT_ID, 'breach-1', message, ports.clock.now());
     await runStep(ports, 'Start', HOT_ID, {});

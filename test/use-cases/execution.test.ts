@@ -20,28 +20,39 @@ async function resumeIn(ports: InMemoryPorts, stage: Stage, change: Partial<Lead
 describe('Start, resuming', () => {
   it('qualifies a lead still captured (its first execution failed before Start wrote)', async () => {
     const ports = inMemoryPorts({ now: NOW });
-    expect(await resumeIn(ports, 'captured')).toEqual({ decision: 'sql' });
+    expect(await resumeIn(ports, 'captured')).toEqual({
+      decision: 'assigned',
+      timeoutSeconds: expect.any(Number),
+    });
     const lead = await reload(ports, HOT_ID);
-    expect(lead).toMatchObject({ executionStartedAt: NOW, version: 2, stage: 'qualified' });
+    expect(lead).toMatchObject({ executionStartedAt: NOW, stage: 'assigned' });
   });
 
   it('restarts the execution clock of a lead it resumes', async () => {
     const ports = inMemoryPorts({ now: NOW });
-    await resumeIn(ports, 'qualified');
+    await resumeIn(ports, 'touched');
     expect(await reload(ports, HOT_ID)).toMatchObject({ executionStartedAt: NOW, version: 2 });
   });
 
   it('writes nothing when the clock was started less than a day ago (a retried Start)', async () => {
     const ports = inMemoryPorts({ now: NOW });
     const startedAt = at(NOW, -23 * HOUR);
-    await storedLead(ports, HOT, { stage: 'qualified', executionStartedAt: startedAt });
-    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({ decision: 'hand-off' });
+    await storedLead(ports, HOT, { stage: 'touched', executionStartedAt: startedAt });
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toMatchObject({ decision: 'await-decision' });
     expect(await reload(ports, HOT_ID)).toMatchObject({ executionStartedAt: startedAt, version: 1 });
   });
 
-  it('enters a qualified lead at HandOff', async () => {
+  it('hands a qualified lead off at once, on the lead as the clock write left it', async () => {
     const ports = inMemoryPorts({ now: NOW });
-    expect(await resumeIn(ports, 'qualified')).toEqual({ decision: 'hand-off' });
+    expect(await resumeIn(ports, 'qualified')).toEqual({
+      decision: 'assigned',
+      timeoutSeconds: expect.any(Number),
+    });
+    expect(await reload(ports, HOT_ID)).toMatchObject({
+      stage: 'assigned',
+      executionStartedAt: NOW,
+      owner: expect.objectContaining({ repId: 'anna' }),
+    });
   });
 
   it.each(['nurturing', 'recycled'] as const)(
@@ -72,7 +83,11 @@ describe('Start, resuming', () => {
 
   it('hands off again a lead assigned before its ladder was stored', async () => {
     const ports = inMemoryPorts({ now: NOW });
-    expect(await resumeIn(ports, 'assigned')).toEqual({ decision: 'hand-off' });
+    expect(await resumeIn(ports, 'assigned')).toEqual({
+      decision: 'assigned',
+      timeoutSeconds: expect.any(Number),
+    });
+    expect((await reload(ports, HOT_ID)).sla?.ladder).toBeDefined();
   });
 
   it('waits for the next rung of an assigned lead, and 1 second when a rung is overdue', async () => {

@@ -54,6 +54,6 @@ export async function handedOff(
   change: Partial<Lead> = {},
 ): Promise<Lead> {
   const lead = await storedLead(ports, profile, { stage: 'qualified', ...change });
-  await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'sql' } });
+  await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'qualified' } });
   return reload(ports, lead.leadId);
 }

@@ -12,7 +12,7 @@ import { type InMemoryPorts, inMemoryPorts, storedLead } from '../support/in-mem
 import { unitConfig } from '../support/unit-config.ts';
 import { HOT_ID, HOT as hot, MONDAY_10 as NOW, reload } from './fixtures.ts';
 
-const sql = { previous: { decision: 'sql' as const } };
+const sql = { previous: { decision: 'qualified' as const } };
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -24,7 +24,7 @@ import {
 // Monday 23 March 2026, 10:00 in Berlin.
 const NOW = '2026-03-23T09:00:00.000Z';
 const hot = HOT;
-const sql = { previous: { decision: 'sql' as const } };
+const sql = { previous: { decision: 'qualified' as const } };
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -48,7 +48,7 @@ describe('HandOff', () => {
     const lead = await storedLead(ports, hot, { stage: 'qualified' });
     const release = vi.spyOn(ports.routing, 'release');
     const routingCalls = routingSpies(ports);
-    const outcome = await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'sql' } });
+    const outcome = await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'qualified' } });
     expect(outcome).toEqual({ decision: 'assigned', timeoutSeconds: 45 * 60 });
     expect(release).not.toHaveBeenCalled();
     const after = await reload(ports, lead.leadId);
@@ -105,7 +105,7 @@ describe('HandOff', () => {
     expect(ports.routing.ticketsTaken('dach')).toBe(1);
 
     // Retried after it went through: same owner, no second mail or event.
-    const again = await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'sql' } });
+    const again = await runStep(ports, 'HandOff', lead.leadId, { previous: { decision: 'qualified' } });
     expect(again).toEqual({ decision: 'assigned', timeoutSeconds: 45 * 60 });
     expect(ports.mailer.grouped()).toHaveLength(1);
     expect(ports.events.names()).toEqual(['LeadAssigned']);
@@ -192,7 +192,7 @@ describe('HandOff', () => {
   it('routes a lead in stage assigned that has no ladder yet', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, hot, { stage: 'assigned' });
-    await runStep(ports, 'HandOff', HOT_ID, { previous: { decision: 'hand-off' } });
+    await runStep(ports, 'HandOff', HOT_ID, { previous: { decision: 'qualified' } });
     expect((await reload(ports, HOT_ID)).owner?.repId).toBe('anna');
     expect(ports.routing.leadsOf('anna')).toEqual([HOT_ID]);
   });

@@ -23,21 +23,22 @@ const FREE_MAIL_CEO = {
 const FREE_MAIL_REASONS =
   "Asked for sales contact (intent 'demo') but free-mail address (gmail.com); Score 60 reached the SQL threshold 60";
 
+/** An SQL is handed off in the same step: Start answers with the first-touch wait. */
+const HANDED_OFF = { decision: 'assigned', timeoutSeconds: expect.any(Number) };
+
 describe('Start', () => {
-  it('scores an SQL, qualifies it and starts the lifecycle and execution clocks in one write', async () => {
+  it('scores an SQL, qualifies it and starts the lifecycle and execution clocks in one write, then hands it off', async () => {
     const ports = inMemoryPorts({ now: NOW });
     await storedLead(ports, HOT);
-    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({ decision: 'sql' });
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual(HANDED_OFF);
     const lead = await reload(ports, HOT_ID);
     expect(lead.score).toMatchObject({ total: 40, fit: 40, engagement: 0, scoredAt: NOW });
     expect(lead.score?.breakdown.map((b) => b.id)).toEqual(['senior-title', 'business-email', 'has-company']);
-    expect(lead).toMatchObject({
-      stage: 'qualified',
-      lifecycleStartedAt: NOW,
-      executionStartedAt: NOW,
-      version: 2,
-    });
-    expect(lead.timeline.slice(-2)).toEqual([
+    expect(lead).toMatchObject({ stage: 'assigned', lifecycleStartedAt: NOW, executionStartedAt: NOW });
+    // Qualified in one write (version 2), then handed off (version 3).
+    expect(lead.version).toBe(3);
+    expect(lead.timeline.at(-1)?.type).toBe('assigned');
+    expect(lead.timeline.slice(-3, -1)).toEqual([
       {
         at: NOW,
         type: 'scored',
@@ -63,6 +64,7 @@ describe('Start', () => {
         eventId: `${HOT_ID}:qualified:1`,
         data: { reasons: ["Asked for sales contact (intent 'contact-sales')"] },
       }),
+      expect.objectContaining({ name: 'LeadAssigned' }),
     ]);
   });
 
@@ -73,7 +75,7 @@ describe('Start', () => {
       lifecycleStartedAt: '2025-01-01T00:00:00.000Z',
       executionStartedAt: '2025-01-01T00:00:00.000Z',
     });
-    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({ decision: 'sql' });
+    expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual(HANDED_OFF);
     const lead = await reload(ports, HOT_ID);
     expect(lead.lifecycleStartedAt).toBe('2025-01-01T00:00:00.000Z');
     expect(lead.executionStartedAt).toBe(NOW);
@@ -86,8 +88,8 @@ describe('Start', () => {
     const lead = await storedLead(ports, FREE_MAIL_CEO, {
       engagements: [{ type: 'pricing-page-visited', at: NOW }],
     });
-    expect(await runStep(ports, 'Start', lead.leadId, {})).toEqual({ decision: 'sql' });
-    expect((await reload(ports, lead.leadId)).timeline.at(-1)?.summary).toBe(
+    expect(await runStep(ports, 'Start', lead.leadId, {})).toEqual(HANDED_OFF);
+    expect((await reload(ports, lead.leadId)).timeline.at(-2)?.summary).toBe(
       `Sales-qualified: ${FREE_MAIL_REASONS}`,
     );
   });
@@ -159,7 +161,13 @@ describe('Start', () => {
 
   // A retry finds the lead past capture and enters at its stage: same next state, same wait.
   it.each([
-    ['an SQL', HOT, HOT_ID, { decision: 'sql' }, { decision: 'hand-off' }],
+    [
+      'an SQL',
+      HOT,
+      HOT_ID,
+      HANDED_OFF,
+      { decision: 'await-first-touch', timeoutSeconds: expect.any(Number) },
+    ],
     [
       'a nurtured lead',
       WARM,

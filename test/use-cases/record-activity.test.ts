@@ -47,10 +47,16 @@ describe('TouchLogged', () => {
       summary: 'Touch logged (call) by sales',
       data: { at: NOW },
     });
-    expect(ports.events.published).toEqual([]);
+    // Not yet anyone's: the touch is published without an owner or minutes since assignment.
+    expect(ports.events.published).toEqual([
+      expect.objectContaining({
+        name: 'LeadTouched',
+        data: { owner: {}, channel: 'call', touchAttempts: 1, acceptanceDueAt: TUESDAY_10 },
+      }),
+    ]);
 
     // The hand-off then assigns it and its first-touch wait completes the moment it begins.
-    await runStep(ports, 'HandOff', HOT_ID, { previous: { decision: 'sql' } });
+    await runStep(ports, 'HandOff', HOT_ID, { previous: { decision: 'qualified' } });
     expect(await waitFor(ports, 'AwaitFirstTouch', 'f1')).toEqual({
       registered: 'first-touch',
       completedAtOnce: true,

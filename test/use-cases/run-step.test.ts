@@ -58,7 +58,8 @@ describe('runStep before a wait', () => {
     await storedLead(ports, HOT);
     await startedAt(ports, HOT_ID, OLD);
     expect(await runStep(ports, 'Start', HOT_ID, {})).toEqual({
-      decision: 'sql',
+      decision: 'assigned',
+      timeoutSeconds: expect.any(Number),
     });
   });
 });
@@ -144,7 +145,7 @@ describe('runStep continues a looping state in a new execution after 300 days', 
 
     const other = inMemoryPorts({ now: NOW });
     await storedLead(other, HOT, { stage: 'qualified', executionStartedAt: OLD });
-    expect(await runStep(other, 'HandOff', HOT_ID, { previous: { decision: 'sql' } })).toEqual({
+    expect(await runStep(other, 'HandOff', HOT_ID, { previous: { decision: 'qualified' } })).toEqual({
       decision: 'assigned',
       timeoutSeconds: 45 * 60,
     });
@@ -209,10 +210,10 @@ describe('runStep refuses undeclared decisions', () => {
 
   it('matches the contract: what a state declares and where it leads', () => {
     expect(declares('HandOff', 'assigned')).toBe(true);
-    expect(declares('HandOff', 'sql')).toBe(false);
+    expect(declares('HandOff', 'qualified')).toBe(false);
     expect(declares('Disqualify', 'toString')).toBe(false);
     expect(targetOf('FirstTouchOverdue', 'reassign')).toBe('HandOff');
     expect(targetOf('Disqualify', 'done')).toBe('Done');
-    expect(targetOf('HandOff', 'sql')).toBeUndefined();
+    expect(targetOf('HandOff', 'qualified')).toBeUndefined();
   });
 });

@@ -90,9 +90,22 @@ const transientFailureIsRetried = (state: string) => async (h: Harness) => {
   return (await h.getLead(leadId)).stage === 'assigned';
 };
 
+/**
+ * HandOff runs for every hand-off after the first (Start hands an SQL off itself): here the rep
+ * says "Not my lead", HandOff fails once, and its retry still hands the lead to someone else.
+ */
+const declinedLeadIsHandedOnDespiteAFailure = async (h: Harness) => {
+  const leadId = await h.captureLead(contactSales('declined@acme.example'));
+  const first = (await h.getLead(leadId)).owner?.repId;
+  failOnce(h, 'HandOff');
+  await h.activity('LeadDeclined', { leadId, reason: 'Wrong region' });
+  const lead = await h.getLead(leadId);
+  return lead.stage === 'assigned' && first !== undefined && lead.owner?.repId !== first;
+};
+
 /** A step that keeps failing parks the lead as failed and alerts ops. */
 const permanentFailureIsRecorded = async (h: Harness) => {
-  failOnce(h, 'HandOff', 10);
+  failOnce(h, 'Start', 10);
   const leadId = await h.captureLead(contactSales('broken@acme.example'));
   await h.local.stepFunctions.execution(leadId)?.done;
   const lead = await h.getLead(leadId);
@@ -147,7 +160,7 @@ const GUARDS: Guard[] = [
     holds: nurtureEnds,
   },
   {
-    name: 'Qualify without its retry',
+    name: 'Start without its retry',
     alterDefinition: alter('Start', (s) => {
       delete s.Retry;
     }),
@@ -158,11 +171,11 @@ const GUARDS: Guard[] = [
     alterDefinition: alter('HandOff', (s) => {
       delete s.Retry;
     }),
-    holds: transientFailureIsRetried('HandOff'),
+    holds: declinedLeadIsHandedOnDespiteAFailure,
   },
   {
-    name: 'HandOff without its catch into RecordFailure',
-    alterDefinition: alter('HandOff', withoutCatch('States.ALL')),
+    name: 'Start without its catch into RecordFailure',
+    alterDefinition: alter('Start', withoutCatch('States.ALL')),
     holds: permanentFailureIsRecorded,
   },
   {

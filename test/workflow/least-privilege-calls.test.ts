@@ -16,6 +16,12 @@ import { type Harness, startHarness } from '../support/local-harness.ts';
 const RARE: Partial<Record<(typeof HANDLER_NAMES)[number], string[]>> = {
   'capture-lead': ['DeleteItem'],
   'lifecycle-step': ['PutItem'],
+  // inbound-events releases a claim only when the bus refuses an event it took the claim for.
+  'inbound-events': ['DeleteItem'],
+  // rep-api, as complete-wait: archiving a timeline past 50 entries.
+  'rep-api': ['PutItem'],
+  // board, likewise.
+  board: ['PutItem'],
 };
 
 let h: Harness;
@@ -48,11 +54,103 @@ it('each function calls only the DynamoDB actions it is granted, and uses each g
   await h.activity('LeadRejected', { leadId: rejected, reason: 'No budget' });
   const nurtured = await h.captureLead(contentLead('nina@widgets.example'));
   await h.activity('EngagementRecorded', { leadId: nurtured, type: 'demo-requested' });
+  // A one-click action link: its confirmation page (reads), then its form (claims and applies).
+  const linked = await h.captureLead(contactSales('linked@acme.example', 'AT'));
+  const mail = (await h.local.ses.fetchSentEmails()).find((m) => m.text?.includes(linked));
+  const link = /^I contacted them: (\S+)$/m.exec(mail?.text ?? '')?.[1] ?? '';
+  expect((await h.clock.track(() => fetch(link))).status).toBe(200);
+  const confirmed = await h.clock.track(() =>
+    fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'channel=call',
+    }),
+  );
+  expect(confirmed.status).toBe(200);
+  // Signed engagement from a marketing tool, and its retry (the claim is found and read).
+  for (let i = 0; i < 2; i++) {
+    const signed = await h.driver.postSignedEvents('engagement', {
+      events: [{ detail: { eventId: 'mkt-1', leadId: nurtured, type: 'email-clicked' } }],
+    });
+    expect(signed.status).toBe(200);
+  }
+  // SES reports a permanent bounce (through SNS): the address is suppressed.
+  await h.local.invoker.invoke('ses-feedback', {
+    Records: [
+      {
+        Sns: {
+          Message: JSON.stringify({
+            eventType: 'Bounce',
+            bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'gone@acme.example' }] },
+          }),
+        },
+      },
+    ],
+  });
   const ghost = await h.captureLead(contactSales('ghost@acme.example', 'US'));
   await h.runUntil('2026-03-24T09:00:00Z');
   // Reads, and a resumed execution (Resume looks for alerts left pending).
   await h.getLead(won);
+  // The scorecard (reports): the status index names the leads, then each lead's partition.
+  const ops = await h.local.issuer.issueToken({ role: 'ops' });
+  const scorecard = await fetch(`${h.url}/reports/scorecard`, {
+    headers: { authorization: `Bearer ${ops}` },
+  });
+  expect(scorecard.status).toBe(200);
+  // The weekly digest (scorecard-mail, as its schedule invokes it): reads as reports does, then
+  // records each recipient's mail in the outbox and marks it sent.
+  await h.local.invoker.invoke('scorecard-mail', { task: 'weekly-digest' });
   h.local.stepFunctions.start(`${ghost}-r1`, JSON.stringify({ leadId: ghost, resumeAt: 'assigned' }));
+  await h.settle();
+
+  // The rep and ops APIs: a queue, a touch, a search, a timeline, the roster, a pause, GDPR.
+  const api = async (method: string, path: string, token: string, body?: unknown, headers = {}) =>
+    h.clock.track(() =>
+      fetch(`${h.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+  const worked = await h.captureLead(contactSales('api@acme.example'));
+  const rep = await h.local.issuer.issueToken({
+    role: 'rep',
+    sub: (await h.getLead(worked)).owner?.repId ?? '',
+  });
+  expect((await api('GET', '/me/leads', rep)).status).toBe(200);
+  expect((await api('POST', `/leads/${worked}/sla/pause`, h.opsToken, {})).status).toBe(200);
+  expect((await api('POST', `/leads/${worked}/sla/resume`, h.opsToken, {})).status).toBe(200);
+  expect(
+    (
+      await api('POST', `/leads/${worked}/touches`, rep, {
+        channel: 'call',
+        occurredAt: '2026-03-24T09:00:00Z',
+      })
+    ).status,
+  ).toBe(202);
+  expect((await api('GET', '/leads?limit=2', h.opsToken)).status).toBe(200);
+  expect((await api('GET', `/leads/${worked}/timeline`, h.opsToken)).status).toBe(200);
+  const roster = (await (await api('GET', '/roster', h.opsToken)).json()) as { teams: unknown };
+  expect(
+    (await api('PUT', '/roster', h.opsToken, { teams: roster.teams }, { 'if-match': '"0"' })).status,
+  ).toBe(200);
+  expect((await api('DELETE', '/people/api@acme.example', h.opsToken)).status).toBe(200);
+  await h.settle();
+  // The board: a rep's queue, ops' search page, and an ops action through the same use cases.
+  const onBoard = await h.captureLead(contactSales('board@acme.example'));
+  const board = (method: string, path: string, token: string, form?: Record<string, string>) =>
+    h.clock.track(() =>
+      fetch(`${h.url}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+      }),
+    );
+  const anna = await h.local.issuer.issueToken({ role: 'rep', email: 'anna@demo.example.com' });
+  expect((await board('GET', '/board', anna)).status).toBe(200);
+  expect((await board('GET', '/board', h.opsToken)).status).toBe(200);
+  expect((await board('POST', `/board/leads/${onBoard}/pause`, h.opsToken, {})).status).toBe(303);
   await h.settle();
 
   const used = meter.snapshot().dynamo;

@@ -39,7 +39,6 @@ describe('happy path', () => {
     expect(h.path(leadId)).toEqual([
       'Start',
       'Started?',
-      'HandOff',
       'AwaitFirstTouch',
       'TouchedOrDeclined?',
       'AwaitDecision',
@@ -70,6 +69,7 @@ describe('happy path', () => {
       'LeadScored',
       'LeadQualified',
       'LeadAssigned',
+      'LeadTouched',
       'LeadAccepted',
       'LeadConverted',
     ]);
@@ -83,7 +83,9 @@ describe('happy path', () => {
     expect(runs).toHaveLength(1);
     const lead = await h.getLead(leadId);
     expect(lead.timeline.filter((e) => e.type === 'resubmitted')).toHaveLength(1);
-    expect(h.path(leadId).filter((s) => s === 'HandOff')).toHaveLength(1);
+    // Start handed the lead off once; the duplicate started no second hand-off either.
+    expect(h.path(leadId).filter((s) => s === 'Start' || s === 'HandOff')).toEqual(['Start']);
+    expect(lead.timeline.filter((e) => e.type === 'assigned')).toHaveLength(1);
   });
 });
 
@@ -154,7 +156,6 @@ describe('reject and recycle', () => {
     expect(h.path(leadId)).toEqual([
       'Start',
       'Started?',
-      'HandOff',
       'AwaitFirstTouch',
       'TouchedOrDeclined?',
       'AwaitDecision',

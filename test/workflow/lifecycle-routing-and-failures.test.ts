@@ -104,22 +104,22 @@ describe('failures', () => {
     const leadId = await h.captureLead(hot('retry@jo.example', 'US'));
     const execution = h.local.stepFunctions.execution(leadId)!;
     expect(execution.retries).toEqual(['Start']);
-    expect(execution.path.slice(0, 3)).toEqual(['Start', 'Started?', 'HandOff']);
+    expect(execution.path.slice(0, 3)).toEqual(['Start', 'Started?', 'AwaitFirstTouch']);
     expect((await h.getLead(leadId)).stage).toBe('assigned');
   });
 
   it('records a task that fails for good on the lead, alerts ops and ends the execution failed', async () => {
     h.local.invoker.intercept('lifecycle-step', {
       times: 10,
-      match: (e) => (e as { state?: string }).state === 'HandOff',
+      match: (e) => (e as { state?: string }).state === 'Start',
       fail: () => Object.assign(new Error('Table is unavailable'), { name: 'ServiceUnavailable' }),
     });
     const leadId = await h.captureLead(hot('broken@jo.example', 'US'));
     const execution = h.local.stepFunctions.execution(leadId)!;
     await execution.done;
     expect(execution.status).toBe('FAILED');
-    expect(execution.retries).toEqual(['HandOff', 'HandOff', 'HandOff']);
-    expect(execution.path.slice(-3)).toEqual(['HandOff', 'RecordFailure', 'LifecycleFailed']);
+    expect(execution.retries).toEqual(['Start', 'Start', 'Start']);
+    expect(execution.path.slice(-3)).toEqual(['Start', 'RecordFailure', 'LifecycleFailed']);
     const lead = await h.getLead(leadId);
     expect(lead.stage).toBe('failed');
     expect(lead.timeline.at(-1)?.type).toBe('failed');

@@ -70,7 +70,8 @@ describe('first-touch SLA', () => {
       'LeadReassigned',
     ]);
     expect(h.path(leadId).filter((s) => s === 'FirstTouchOverdue')).toHaveLength(5);
-    expect(h.path(leadId).filter((s) => s === 'HandOff')).toHaveLength(2);
+    // The first hand-off is Start's; the reassignment goes through HandOff.
+    expect(h.path(leadId).filter((s) => s === 'HandOff')).toHaveLength(1);
     expect(current.timeline.map((e) => e.type)).toEqual([
       'captured',
       'scored',
@@ -106,6 +107,7 @@ describe('first-touch SLA', () => {
       'LeadQualified',
       'LeadAssigned',
       'FollowUpReminder',
+      'LeadTouched',
     ]);
     expect(h.path(leadId)).toContain('AwaitDecision');
   });

@@ -6,6 +6,7 @@
 import type { SlaConfig } from '../../../config/schema.ts';
 import type { Outcome } from '../../../workflows/lifecycle-contract.ts';
 import { deadlineAfter, timeoutSecondsUntil } from '../../domain/sla-policy.ts';
+import { MAX_WAIT_SECONDS } from '../../domain/wait-limits.ts';
 import type { Step } from './step.ts';
 import type { StepContext } from './step-context.ts';
 import { lostCompletion } from './wait-handshake.ts';
@@ -40,6 +41,8 @@ async function overdue(ctx: StepContext, deadline: Deadline) {
   const lost = await lostCompletion(ctx, deadline.wait);
   if (lost) return lost;
   const lead = await ctx.lead();
+  // A paused SLA clock alerts nobody; resuming it ends this wait (`resumed`) with the new deadline.
+  if (lead.sla?.pausedAt) return { decision: 'wait' as const, timeoutSeconds: MAX_WAIT_SECONDS };
   const dueAt = lead.sla?.[deadline.field];
   // Woken before the deadline (long deadlines take several capped waits): just wait on.
   if (dueAt && ctx.now.getTime() < Date.parse(dueAt))

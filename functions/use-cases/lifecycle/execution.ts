@@ -6,6 +6,7 @@
 import { CONTINUE_AS_NEW_AFTER_DAYS, type Outcome } from '../../../workflows/lifecycle-contract.ts';
 import type { Lead } from '../../domain/lead.ts';
 import { nextFirstTouchStep, timeoutSecondsUntil } from '../../domain/sla-policy.ts';
+import { handOff } from './hand-off.ts';
 import { qualify } from './qualification-and-nurture.ts';
 import type { Step } from './step.ts';
 import type { StepContext } from './step-context.ts';
@@ -55,7 +56,9 @@ export const start: Step<'Start'> = async (ctx) => {
   // Only a lead past capture can have alerts recorded but never sent (the runtime stopped
   // between the two): a new lead skips the outbox read.
   if (lead.stage !== 'captured') await ctx.sendPendingAlerts();
-  return lead.stage === 'captured' ? qualify(ctx) : resumeAtStage(ctx);
+  if (lead.stage !== 'captured') return resumeAtStage(ctx);
+  const qualified = await qualify(ctx);
+  return qualified.decision === 'qualified' ? handOff(ctx, { previous: qualified }) : qualified;
 };
 
 /**
@@ -74,9 +77,15 @@ async function resumeAtStage(ctx: StepContext): Promise<Outcome<'Start'>> {
       ? read
       : await ctx.ports.leads.transition(ctx.leadId, { set: { executionStartedAt: now.toISOString() } }, now);
   const sla = lead.sla ?? {};
+  // A qualified lead (or one assigned before its ladder was stored) is handed off right here,
+  // as a new SQL is: the lead as just written goes on to the hand-off.
+  const handOffNow = () => {
+    ctx.continueWith(lead);
+    return handOff(ctx, { previous: { decision: 'qualified' } });
+  };
   switch (lead.stage) {
     case 'qualified':
-      return { decision: 'hand-off' };
+      return handOffNow();
     case 'nurturing':
     case 'recycled': {
       const until = Date.parse(sla.nurtureUntil ?? now.toISOString());
@@ -87,7 +96,7 @@ async function resumeAtStage(ctx: StepContext): Promise<Outcome<'Start'>> {
       };
     }
     case 'assigned': {
-      if (!sla.ladder) return { decision: 'hand-off' };
+      if (!sla.ladder) return handOffNow();
       const step = nextFirstTouchStep(sla.ladder, now, ctx.config.sla, ctx.calendarFor(lead.owner));
       // Overdue rungs are caught up by the first wait timing out at once, never skipped.
       return {

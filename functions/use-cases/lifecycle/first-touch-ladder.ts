@@ -13,6 +13,7 @@ import { businessMinutesBetween } from '../../domain/business-hours.ts';
 import type { Lead } from '../../domain/lead.ts';
 import { type FirstTouchState, type FirstTouchStep, nextFirstTouchStep } from '../../domain/sla-policy.ts';
 import { ownerRef } from '../../domain/timeline.ts';
+import { MAX_WAIT_SECONDS } from '../../domain/wait-limits.ts';
 import type { PublishedEvent } from '../ports.ts';
 import type { Step } from './step.ts';
 import type { Alert, StepContext } from './step-context.ts';
@@ -101,6 +102,8 @@ export const firstTouchOverdue: Step<'FirstTouchOverdue'> = async (ctx) => {
   const lost = await lostCompletion(ctx, 'first-touch');
   if (lost) return lost as Outcome<'FirstTouchOverdue'>;
   const lead = await ctx.lead();
+  // A paused SLA clock alerts nobody; resuming it ends this wait (`resumed`) with the new deadline.
+  if (lead.sla?.pausedAt) return { decision: 'wait', timeoutSeconds: MAX_WAIT_SECONDS };
   const ladder = lead.sla?.ladder;
   if (!ladder) throw new Error(`Lead ${lead.leadId} has no first-touch ladder`);
   const calendar = ctx.calendarFor(lead.owner);

@@ -4,6 +4,7 @@
  */
 import type { RoutingConfig } from '../../../config/schema.ts';
 import type { Lead, Owner } from '../../domain/lead.ts';
+import { findRep, routingWithRoster } from '../../domain/roster.ts';
 import { repOwner, routeLead, type SkippedRep, selectTeam } from '../../domain/routing.ts';
 import { firstTouchPlan, nextFirstTouchStep } from '../../domain/sla-policy.ts';
 import { ownerRef } from '../../domain/timeline.ts';
@@ -37,10 +38,12 @@ export const handOff: Step<'HandOff'> = async (ctx, { previous }) => {
   const excluded = [...(sla.excludedRepIds ?? []), ...(previousOwner?.repId ? [previousOwner.repId] : [])];
   const reassignments = reassign ? reassign.reassignments : (sla.reassignments ?? 0);
 
-  const routing = ctx.config.routing;
+  // The roster current at this hand-off (ops may replace it as data), else the config's.
+  const routing = routingWithRoster(ctx.config.routing, (await ctx.ports.roster?.current())?.teams);
+  const requested = reassign && !reassign.fallback ? await requestedRep(ctx, routing, lead) : undefined;
   const { owner, teamId, ruleId, skipped } = reassign?.fallback
     ? fallbackAssignment(ctx)
-    : await assignOwner(ctx, lead, excluded, routing);
+    : (requested ?? (await assignOwner(ctx, lead, excluded, routing)));
   if (previousOwner?.repId) await ctx.ports.routing.release(previousOwner.repId, lead.leadId);
 
   const plan = firstTouchPlan(ctx.now, ctx.config.sla, ctx.calendarFor(owner), { reassignments });
@@ -60,6 +63,7 @@ export const handOff: Step<'HandOff'> = async (ctx, { previous }) => {
         'sla.handoffs': handoffs,
         'sla.excludedRepIds': excluded,
         'sla.breachedAt': undefined,
+        'sla.reassignTo': undefined,
       },
       timeline: [
         ctx.entry(
@@ -103,6 +107,22 @@ export const handOff: Step<'HandOff'> = async (ctx, { previous }) => {
   });
   return { decision: 'assigned', timeoutSeconds: plan.timeoutSeconds };
 };
+
+/**
+ * The rep ops named when they reassigned the lead (POST /leads/{id}/reassign), if they are still
+ * on the roster: ops override routing, capacity included.
+ */
+async function requestedRep(
+  ctx: StepContext,
+  routing: RoutingConfig,
+  lead: Lead,
+): Promise<Assignment | undefined> {
+  const repId = lead.sla?.reassignTo;
+  const found = repId ? findRep(routing.teams, repId) : undefined;
+  if (!found) return undefined;
+  await ctx.ports.routing.reserve(found.rep.id, lead.leadId, Number.MAX_SAFE_INTEGER);
+  return { owner: repOwner(found.rep, found.team), teamId: found.team.id, ruleId: undefined, skipped: [] };
+}
 
 /** Nobody ever touched the lead: it goes to the unit's fallback owner, in the default team. */
 function fallbackAssignment(ctx: StepContext): Assignment {

@@ -3,7 +3,7 @@
  * nurtured lead when its wait ends (or engagement wakes it), and recycle leads sales rejected
  * or nurture ran out on.
  */
-import type { Outcome } from '../../../workflows/lifecycle-contract.ts';
+import type { DecisionOf, Outcome } from '../../../workflows/lifecycle-contract.ts';
 import type { Lead } from '../../domain/lead.ts';
 import { nurtureDecision, qualifyLead } from '../../domain/qualification.ts';
 import { scoreLead } from '../../domain/scoring.ts';
@@ -31,12 +31,15 @@ const scoreData = (score: { total: number; fit: number; engagement: number }) =>
   engagement: score.engagement,
 });
 
+/** What qualifying a captured lead decides: an SQL goes on to its hand-off in the same step. */
+export type Qualification = DecisionOf<'qualified'> | Exclude<Outcome<'Start'>, DecisionOf<'assigned'>>;
+
 /**
  * A captured lead is scored and judged in one write (Start runs this): an SQL is qualified; a
  * lead that is neither SQL nor disqualified starts nurture; a disqualified one keeps its score
  * and goes on to Disqualify.
  */
-export async function qualify(ctx: StepContext): Promise<Outcome<'Start'>> {
+export async function qualify(ctx: StepContext): Promise<Qualification> {
   const lead = await ctx.lead();
   const { score, qualification } = assess(ctx, lead);
   // Disqualified before in this execution (a retry, or a redrive of a lead whose Disqualify
@@ -60,7 +63,7 @@ export async function qualify(ctx: StepContext): Promise<Outcome<'Start'>> {
     return { decision: 'disqualify', reason: qualification.reason };
   }
   if (qualification.decision === 'sql') {
-    await ctx.record(lead, {
+    const written = await ctx.record(lead, {
       change: {
         stage: 'qualified',
         set: scored.set,
@@ -74,7 +77,8 @@ export async function qualify(ctx: StepContext): Promise<Outcome<'Start'>> {
         ctx.event('LeadQualified', `qualified:${lead.version}`, { reasons: qualification.reasons }),
       ],
     });
-    return { decision: 'sql' };
+    ctx.continueWith(written);
+    return { decision: 'qualified' };
   }
   return startNurture(
     ctx,

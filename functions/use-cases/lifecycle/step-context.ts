@@ -7,10 +7,11 @@
  * repeats nothing. Alerts are composed from the lead as the change will leave it.
  */
 import type { BusinessCalendar } from '../../../config/schema.ts';
+import { withPauses } from '../../domain/business-hours.ts';
 import type { Lead, Owner } from '../../domain/lead.ts';
 import { applyLeadChange } from '../../domain/lead-change.ts';
 import {
-  composeNotification,
+  composeNotifications,
   type EmailMessage,
   type NotificationFacts,
 } from '../../domain/notifications.ts';
@@ -61,6 +62,14 @@ export class StepContext {
     return lead;
   }
 
+  /**
+   * The lead as a step just wrote it, for the step it hands on to in the same invocation (Start
+   * hands an SQL off at once): that step reads it from here instead of the store.
+   */
+  continueWith(lead: Lead): void {
+    this.loaded = lead;
+  }
+
   /** The lead if this step has read it, without reading it. */
   get leadIfLoaded(): Lead | undefined {
     return this.loaded;
@@ -68,7 +77,8 @@ export class StepContext {
 
   /** The calendar an SLA runs on: the owning rep's own hours if set, else the unit's. */
   calendarFor(owner: Owner | undefined): BusinessCalendar {
-    return calendarForOwner(this.config, owner);
+    // Time the lead's SLA clock stood paused is no business time for it.
+    return withPauses(calendarForOwner(this.config, owner), this.loaded?.sla?.pauses);
   }
 
   entry(type: string, summary: string, data?: Record<string, unknown>) {
@@ -98,15 +108,13 @@ export class StepContext {
    * then the intent marked sent. One recipient's bounce or outage never re-sends another's copy.
    */
   async notifyOnce(lead: Lead, alert: Alert): Promise<void> {
-    const composed = composeNotification(lead, { ...alert.facts, now: this.now }, this.config);
-    for (const to of [...composed.to, ...(composed.cc ?? [])]) {
-      const marker = `${alert.marker}#${to}`;
-      const { status, message } = await this.ports.alerts.record(
-        lead.leadId,
-        marker,
-        { to: [to], subject: composed.subject, text: composed.text },
-        this.now,
-      );
+    const facts = { ...alert.facts, now: this.now };
+    // Only a mail to the owner carries action links; sign them only when the owner gets one.
+    const toOwner = alert.facts.audiences.includes('rep') && lead.owner !== undefined;
+    const links = toOwner ? await this.ports.actionLinks?.linksFor(lead, this.now) : undefined;
+    for (const composed of composeNotifications(lead, facts, this.config, links)) {
+      const marker = `${alert.marker}#${composed.to[0]}`;
+      const { status, message } = await this.ports.alerts.record(lead.leadId, marker, composed, this.now);
       if (status === 'pending') await this.deliver(marker, message);
     }
   }

@@ -36,7 +36,7 @@ export async function registerWait(
   const claim = await ports.leads.claimWait(input.leadId, kind, input.token);
   if (!claim.claimed || !claim.pending) return { registered: kind, completedAtOnce: false };
   // The touch came before the lead was assigned: the stage moves on now that it is.
-  if (kind === 'first-touch' && lead.stage === 'assigned')
+  if (kind === 'first-touch' && claim.pending.decision === 'touched' && lead.stage === 'assigned')
     await ports.leads.transition(lead.leadId, { stage: 'touched', onlyFromStages: ['assigned'] }, now);
   await ports.callbacks.completeWait(input.token, claim.pending);
   return { registered: kind, completedAtOnce: true };
@@ -146,7 +146,8 @@ export async function lostCompletion(ctx: StepContext, kind: WaitKind): Promise<
   // The lead as read says whether there is one: no extra request in the usual case.
   if (!lead.waitResults?.includes(kind)) return undefined;
   const result = await ctx.ports.leads.takeResult(ctx.leadId, kind);
-  if (!result) return undefined;
+  // A resumed SLA clock asks for exactly what the overdue step does anyway: look again.
+  if (!result || result.decision === 'resumed') return undefined;
   const sla = lead.sla ?? {};
   const dueAt =
     result.decision === 'touched'

@@ -18,6 +18,10 @@ export interface UnitResourceNames {
   alarmPrefix: string;
   dashboard: string;
   webAcl: string;
+  /** SES configuration set every mail is sent with (bounce and complaint events). */
+  configurationSet: string;
+  /** SNS topic the configuration set publishes bounces and complaints to (ses-feedback reads it). */
+  mailFeedbackTopic: string;
 }
 
 export function unitResourceNames(unit: string): UnitResourceNames {
@@ -34,5 +38,7 @@ export function unitResourceNames(unit: string): UnitResourceNames {
     alarmPrefix: `leadflow-${unit}-`,
     dashboard: `leadflow-${unit}`,
     webAcl: `leadflow-${unit}-capture`,
+    configurationSet: `leadflow-${unit}`,
+    mailFeedbackTopic: `leadflow-${unit}-mail-feedback`,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Synthesizes a unit's real LeadflowStack in-process (bundling skipped) and reads back what
  * the local runtime and tests need to execute exactly what `cdk synth` emits:
- * the state machine as plain ASL, the EventBridge rules, the HTTP routes and the functions.
+ * the state machine as plain ASL, the EventBridge rules, the HTTP routes, the functions and the
+ * EventBridge Scheduler schedules.
  *
  * Tokens are resolved for local use: Lambda references become
  * `arn:aws:lambda:local:000000000000:function:<handler>` (the handler module name), the
@@ -11,6 +12,7 @@
 import type { BusinessUnitConfig } from '../config/schema.ts';
 import { ROUTE_METADATA_KEY } from './constructs/events.ts';
 import { HANDLER_METADATA_KEY } from './constructs/leadflow-function.ts';
+import { SCHEDULE_METADATA_KEY } from './constructs/report-schedules.ts';
 import { addBusinessUnitStack, createLeadflowApp } from './leadflow-app.ts';
 
 export const LOCAL_REGION = 'local';
@@ -26,6 +28,18 @@ export interface SynthesizedEventRule {
   eventPattern: { source?: string[]; 'detail-type'?: string[] };
   /** Handler names of the rule's Lambda targets. */
   handlers: string[];
+  /** The rule's Firehose targets, with where they write (the local bus writes the same layout). */
+  deliveryStreams: SynthesizedDeliveryStream[];
+}
+
+export interface SynthesizedDeliveryStream {
+  /** Logical id of the AWS::KinesisFirehose::DeliveryStream. */
+  id: string;
+  /** S3 key prefix, with Firehose's `!{timestamp:...}` expressions unevaluated. */
+  prefix: string;
+  /** IANA zone Firehose evaluates the prefix's timestamp in (UTC without one). */
+  timeZone: string;
+  compression: string;
 }
 
 export interface SynthesizedHttpRoute {
@@ -33,6 +47,18 @@ export interface SynthesizedHttpRoute {
   routeKey: string;
   handler: string;
   authorization: 'NONE' | 'JWT';
+}
+
+/** An EventBridge Scheduler schedule invoking a Leadflow function. */
+export interface SynthesizedSchedule {
+  /** The `reportSchedules` row id (or the logical id). */
+  id: string;
+  /** `cron(...)`, `rate(...)` or `at(...)`, read in `timezone`. */
+  expression: string;
+  timezone: string;
+  handler: string;
+  /** The target's input as the schedule holds it (context attributes unreplaced). */
+  input: string;
 }
 
 export interface SynthesizedFunction {
@@ -49,6 +75,7 @@ export interface SynthesizedUnit {
   httpRoutes: SynthesizedHttpRoute[];
   /** Keyed by the function's logical id. */
   functions: Record<string, SynthesizedFunction>;
+  schedules: SynthesizedSchedule[];
 }
 
 interface CfnResource {
@@ -112,6 +139,20 @@ export function readTemplate(template: Record<string, unknown>, stackName: strin
       handlers: ((r.Properties?.Targets ?? []) as Array<{ Arn?: unknown }>)
         .map((t) => resolver.handlerOfReference(t.Arn))
         .filter((h): h is string => h !== undefined),
+      deliveryStreams: ((r.Properties?.Targets ?? []) as Array<{ Arn?: unknown }>).flatMap((t) => {
+        const id = (t.Arn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+        const stream = id ? resources[id] : undefined;
+        if (!id || stream?.Type !== 'AWS::KinesisFirehose::DeliveryStream') return [];
+        const s3 = (stream.Properties?.ExtendedS3DestinationConfiguration ?? {}) as Record<string, unknown>;
+        return [
+          {
+            id,
+            prefix: String(s3.Prefix ?? ''),
+            timeZone: String(s3.CustomTimeZone ?? 'UTC'),
+            compression: String(s3.CompressionFormat ?? 'UNCOMPRESSED'),
+          },
+        ];
+      }),
     }));
 
   const httpRoutes: SynthesizedHttpRoute[] = Object.values(resources)
@@ -130,7 +171,25 @@ export function readTemplate(template: Record<string, unknown>, stackName: strin
       ];
     });
 
-  return { stackName, template, stateMachineDefinition, eventRules, httpRoutes, functions };
+  const schedules: SynthesizedSchedule[] = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule' && r.Properties?.State !== 'DISABLED')
+    .flatMap(([id, r]) => {
+      const target = (r.Properties?.Target ?? {}) as { Arn?: unknown; Input?: unknown };
+      const handler = resolver.handlerOfReference(target.Arn);
+      if (!handler) return [];
+      const row = r.Metadata?.[SCHEDULE_METADATA_KEY];
+      return [
+        {
+          id: typeof row === 'string' ? row : id,
+          expression: String(r.Properties?.ScheduleExpression),
+          timezone: String(r.Properties?.ScheduleExpressionTimezone ?? 'UTC'),
+          handler,
+          input: String(resolver.resolve(target.Input ?? '{}')),
+        } satisfies SynthesizedSchedule,
+      ];
+    });
+
+  return { stackName, template, stateMachineDefinition, eventRules, httpRoutes, functions, schedules };
 }
 
 /** `integrations/<Ref>` targets of HTTP API routes name their integration. */

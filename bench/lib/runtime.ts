@@ -19,6 +19,7 @@ import { dynamoDbClient } from '../../functions/adapters/aws-clients.ts';
 import { contactSales, contentLead, LeadflowDriver } from '../../local/driver.ts';
 import { type LeadflowLocal, startLeadflowLocal } from '../../local/runtime/leadflow-local.ts';
 import { VirtualClock } from '../../local/runtime/virtual-clock.ts';
+import type { TransportMode } from '../../local/transport/local-transport.ts';
 import { indexWriteUnits, type StoredItem } from './index-writes.ts';
 
 /** Monday 23 March 2026, 10:00 in Berlin (CET): inside business hours, before the DST switch. */
@@ -254,6 +255,12 @@ export async function loadDemoConfig(): Promise<BusinessUnitConfig> {
   };
 }
 
+/**
+ * How the handlers reach the embedded services: the local runtime's default (in-process), or
+ * `BENCH_TRANSPORT=http` to measure the same run over loopback HTTP.
+ */
+export const benchTransport = (): TransportMode =>
+  process.env.BENCH_TRANSPORT === 'http' ? 'http' : 'in-process';
 
 export async function startBenchRuntime(
   options: { config?: BusinessUnitConfig; meterDynamo?: boolean } = {},
@@ -267,6 +274,9 @@ export async function startBenchRuntime(
     inMemory: true,
     clock,
     keyDir,
+    transport: benchTransport(),
+    // The figures are per lead; the scorecard's daily and weekly mail runs are not part of them.
+    schedules: false,
   });
   const meter = new Meter(local, { dynamo: options.meterDynamo });
   const driver = new LeadflowDriver(local);

@@ -127,6 +127,35 @@ export default {
     acceptanceMinutes: 8 * 60,
     minTouchAttempts: 1,
   },
+  // The two-sided agreement: what marketing owes sales and sales owes marketing (GET /agreement).
+  agreement: {
+    versions: [
+      {
+        effectiveFrom: '2026-01-01',
+        summary: 'First agreement',
+        marketing: { sqlsPerMonth: 40, minAcceptanceRate: 0.7 },
+        sales: { firstTouchWithinSlaRate: 0.9, decisionWithinWindowRate: 0.85 },
+      },
+      {
+        effectiveFrom: '2027-01-01',
+        summary: '2027: 50 SQLs a month; sales decides on 90% within the window',
+        marketing: { sqlsPerMonth: 50, minAcceptanceRate: 0.7 },
+        sales: { firstTouchWithinSlaRate: 0.9, decisionWithinWindowRate: 0.9 },
+      },
+    ],
+    recipients: { marketing: ['marketing@demo.example.com'], sales: ['sales-lead@demo.example.com'] },
+    paceAlerts: { marketingBehindBy: 0.15, salesBelowBy: 0.05 },
+    digest: { weekday: 'mon', localTime: '08:00' },
+    planning: {
+      currency: 'EUR',
+      averageDealSize: 18_000,
+      rates: { leadToMql: 0.3, mqlToSql: 0.4, sqlToAccepted: 0.7, acceptedToWon: 0.25 },
+    },
+  },
+  // Rep mails: the unit's colours, and one-click action links. Deployed, the demo unit has no
+  // signing key, so its mails carry no links; `npm start` gives it a generated key of its own.
+  branding: { displayName: 'Leadflow demo', primaryColor: '#0f766e' },
+  actions: { linkTtlHours: 72 },
   // Data residency: the unit's stack (table, logs, queues) deploys to Frankfurt.
   aws: { region: 'eu-central-1' },
 } satisfies BusinessUnitConfigInput;

@@ -194,6 +194,81 @@ export default {
     acceptanceMinutes: 16 * 60,
     minTouchAttempts: 2,
     outcomeMinutes: 60 * 8 * 60,
+    rejectionReasons: [
+      'Below target company size',
+      'Outside EMEA',
+      'No budget this year',
+      'Student or job seeker',
+      'Existing customer (route to account management)',
+      'Competitor',
+      'Spam or fake details',
+    ],
+  },
+  // The two-sided agreement, split DACH / rest of EMEA as the regional teams are (GET /agreement).
+  agreement: {
+    versions: [
+      {
+        effectiveFrom: '2026-07-01',
+        summary: 'First EMEA agreement',
+        marketing: {
+          sqlsPerMonth: 120,
+          bySegment: [
+            {
+              id: 'dach',
+              when: { field: 'country', op: 'in', values: ['DE', 'AT', 'CH'] },
+              sqlsPerMonth: 40,
+            },
+            {
+              id: 'rest-of-emea',
+              when: { not: { field: 'country', op: 'in', values: ['DE', 'AT', 'CH'] } },
+              sqlsPerMonth: 80,
+            },
+          ],
+          minAcceptanceRate: 0.7,
+        },
+        sales: { firstTouchWithinSlaRate: 0.9, decisionWithinWindowRate: 0.85 },
+      },
+      {
+        effectiveFrom: '2027-01-01',
+        summary: '2027: 150 SQLs a month (DACH 50), quality bar raised to 75%',
+        marketing: {
+          sqlsPerMonth: 150,
+          bySegment: [
+            {
+              id: 'dach',
+              when: { field: 'country', op: 'in', values: ['DE', 'AT', 'CH'] },
+              sqlsPerMonth: 50,
+            },
+            {
+              id: 'rest-of-emea',
+              when: { not: { field: 'country', op: 'in', values: ['DE', 'AT', 'CH'] } },
+              sqlsPerMonth: 100,
+            },
+          ],
+          minAcceptanceRate: 0.75,
+        },
+        sales: { firstTouchWithinSlaRate: 0.9, decisionWithinWindowRate: 0.9 },
+      },
+    ],
+    recipients: { marketing: ['emea-marketing@acme.example'], sales: ['emea-sales-leads@acme.example'] },
+    paceAlerts: { marketingBehindBy: 0.1, salesBelowBy: 0.05, minBusinessDaysElapsed: 3, minJudgedLeads: 15 },
+    digest: { weekday: 'mon', localTime: '07:30' },
+    planning: {
+      currency: 'GBP',
+      averageDealSize: 42_000,
+      rates: { leadToMql: 0.25, mqlToSql: 0.35, sqlToAccepted: 0.75, acceptedToWon: 0.3 },
+    },
+  },
+  branding: {
+    displayName: 'Acme EMEA Sales',
+    primaryColor: '#b45309',
+    logoUrl: 'https://www.acme.example/assets/logo-mail.png',
+  },
+  // Action links in rep mails, signed with a key from SSM (at least 32 bytes, e.g.
+  // `openssl rand -base64 48`, stored as a SecureString under this name).
+  actions: {
+    signingKey: { source: 'ssm', name: '/leadflow/emea/action-link-key' },
+    linkTtlHours: 48,
   },
   logRetentionDays: 90,
   // Data residency: EMEA leads stay in Ireland.

@@ -41,7 +41,7 @@ const QUARANTINE_DAYS = 30;
 const claimedAttribute = (kind: string) => `claimed:${kind}`;
 const claimedTokenAttribute = (kind: string) => `claimedToken:${kind}`;
 
-function toLead(item: Record<string, unknown>): Lead {
+export function toLead(item: Record<string, unknown>): Lead {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, waits: _waits, pending, ...rest } = item;
   const claimed = Object.keys(rest).filter((key) => key.startsWith('claimed:'));
   const lead = Object.fromEntries(

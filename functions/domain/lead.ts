@@ -3,6 +3,12 @@
  */
 import type { FirstTouchState } from './sla-policy.ts';
 
+/** An interval during which a lead's SLA clock stood still. */
+export interface SlaPause {
+  from: string;
+  to: string;
+}
+
 export const STAGES = [
   'captured',
   'nurturing',
@@ -126,9 +132,17 @@ export interface Lead {
     handoffs?: number;
     /** Reps who already had this lead and let it breach: never routed to them again. */
     excludedRepIds?: string[];
+    /** Set while ops have paused the SLA clock (functions/domain/sla-pause.ts). */
+    pausedAt?: string;
+    /** Past pauses of the SLA clock: their time is not business time for this lead. */
+    pauses?: SlaPause[];
+    /** A rep ops picked for the next hand-off (POST /leads/{id}/reassign); cleared by it. */
+    reassignTo?: string;
   };
   rejection?: { reason: string; at: string; by?: string };
   outcome?: { result: 'won' | 'lost'; at: string; reason?: string };
+  /** The deal amount the rep gave with the outcome, if any. */
+  dealAmount?: number;
   /** The last time the form was submitted for this email (submissionCount counts them all). */
   lastSubmittedAt?: string;
   /** The last re-submission that scored; later ones inside the unit's spacing are only counted. */

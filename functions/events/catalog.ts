@@ -4,52 +4,12 @@
  * need it read the lead through the API. `version` changes only on breaking detail changes.
  */
 import * as z from 'zod';
-import { EVENT_SOURCE } from '../../workflows/event-routes.ts';
+import { EVENT_SOURCE, MARKETING_SOURCE, SALES_SOURCE } from '../../workflows/event-routes.ts';
+import { builtOnFirstUse } from './built-on-first-use.ts';
+import { LEADFLOW_EVENTS } from './emitted.ts';
 
-const envelope = <T extends z.ZodRawShape>(data: T) =>
-  z.object({
-    version: z.literal(1),
-    eventId: z.string().min(1),
-    occurredAt: z.iso.datetime({ offset: true }),
-    businessUnit: z.string(),
-    leadId: z.string().min(1),
-    data: z.object(data),
-  });
-
-const stage = z.string();
-const ownerRef = z.object({
-  repId: z.string().optional(),
-  teamId: z.string().optional(),
-  fallback: z.boolean().optional(),
-});
-
-export const LEADFLOW_EVENTS = {
-  LeadCaptured: envelope({
-    intent: z.string().optional(),
-    formId: z.string().optional(),
-    country: z.string().optional(),
-    utm: z.record(z.string(), z.string()).optional(),
-    resubmission: z.boolean(),
-  }),
-  LeadScored: envelope({ total: z.number(), fit: z.number(), engagement: z.number() }),
-  LeadQualified: envelope({ reasons: z.array(z.string()) }),
-  LeadNurtured: envelope({ level: z.string(), until: z.string() }),
-  LeadAssigned: envelope({ owner: ownerRef, followUpDueAt: z.string(), ruleId: z.string().optional() }),
-  FollowUpReminder: envelope({ owner: ownerRef, followUpDueAt: z.string() }),
-  FollowUpBreached: envelope({
-    owner: ownerRef,
-    followUpDueAt: z.string(),
-    businessMinutesWaited: z.number(),
-  }),
-  LeadEscalated: envelope({ owner: ownerRef, level: z.number().int(), notified: z.array(z.string()) }),
-  LeadReassigned: envelope({ from: ownerRef, to: ownerRef, reassignments: z.number().int() }),
-  LeadAccepted: envelope({ owner: ownerRef }),
-  LeadRejected: envelope({ owner: ownerRef, reason: z.string() }),
-  LeadRecycled: envelope({ reason: z.string() }),
-  LeadDisqualified: envelope({ reason: z.string() }),
-  LeadConverted: envelope({ result: z.enum(['won', 'lost']), reason: z.string().optional() }),
-  LifecycleFailed: envelope({ stage, error: z.string() }),
-} as const;
+/** Emitted events: in emitted.ts, with zod/mini (see there). */
+export { LEADFLOW_EVENTS };
 
 /**
  * Inbound activity (source leadflow.sales / leadflow.marketing) that wakes a waiting lifecycle.
@@ -63,18 +23,78 @@ const inbound = <T extends z.ZodRawShape>(data: T) =>
     ...data,
   });
 
-export const ACTIVITY_EVENTS = {
-  TouchLogged: inbound({
-    channel: z.enum(['call', 'email', 'meeting', 'linkedin', 'other']).default('other'),
-    repEmail: z.email().optional(),
-  }),
-  LeadAccepted: inbound({ repEmail: z.email().optional() }),
-  LeadRejected: inbound({ reason: z.string().min(1).max(500), repEmail: z.email().optional() }),
-  OutcomeRecorded: inbound({ result: z.enum(['won', 'lost']), reason: z.string().max(500).optional() }),
-  EngagementRecorded: inbound({ type: z.string().min(1).max(60) }),
-} as const;
+export const ACTIVITY_EVENTS = builtOnFirstUse({
+  TouchLogged: () =>
+    inbound({
+      channel: z.enum(['call', 'email', 'meeting', 'linkedin', 'other']).default('other'),
+      repEmail: z.email().optional(),
+      /** What the lead asked about, as the rep noted it (kept on the timeline). */
+      topics: z.array(z.string().min(1).max(100)).max(10).optional(),
+    }),
+  LeadAccepted: () => inbound({ repEmail: z.email().optional() }),
+  LeadRejected: () => inbound({ reason: z.string().min(1).max(500), repEmail: z.email().optional() }),
+  /** "Not my lead": the owner hands an untouched lead back; the lifecycle routes it to someone else. */
+  LeadDeclined: () => inbound({ reason: z.string().max(500).optional(), repEmail: z.email().optional() }),
+  OutcomeRecorded: () =>
+    inbound({
+      result: z.enum(['won', 'lost']),
+      reason: z.string().max(500).optional(),
+      /** The deal's amount, in the unit's currency. */
+      amount: z.number().nonnegative().finite().optional(),
+    }),
+  EngagementRecorded: () => inbound({ type: z.string().min(1).max(60) }),
+});
 export type ActivityEventName = keyof typeof ACTIVITY_EVENTS;
 export type ActivityEvent<N extends ActivityEventName> = z.infer<(typeof ACTIVITY_EVENTS)[N]>;
+
+/** Where each activity comes from: sales tools, or marketing automation for engagement. */
+export const ACTIVITY_SOURCES: { readonly [N in ActivityEventName]: string } = {
+  TouchLogged: SALES_SOURCE,
+  LeadAccepted: SALES_SOURCE,
+  LeadRejected: SALES_SOURCE,
+  LeadDeclined: SALES_SOURCE,
+  OutcomeRecorded: SALES_SOURCE,
+  EngagementRecorded: MARKETING_SOURCE,
+};
+
+/**
+ * The version of each event's detail schema. A change a consumer could trip over (a field
+ * removed, renamed, retyped or made required) is a new version: bump it here (for an emitted
+ * event also the envelope's `version` it publishes) and run `npm run schemas`, which writes
+ * schemas/events/<source>/<Name>.v<N>.json. test/unit/event-schemas.test.ts fails when a
+ * schema changes under a version already published.
+ */
+export const EVENT_VERSIONS: {
+  readonly emitted: { readonly [N in LeadflowEventName]: number };
+  readonly consumed: { readonly [N in ActivityEventName]: number };
+} = {
+  emitted: {
+    LeadCaptured: 1,
+    LeadScored: 1,
+    LeadQualified: 1,
+    LeadNurtured: 1,
+    LeadAssigned: 1,
+    FollowUpReminder: 1,
+    FollowUpBreached: 1,
+    LeadEscalated: 1,
+    LeadReassigned: 1,
+    LeadTouched: 1,
+    LeadAccepted: 1,
+    LeadRejected: 1,
+    LeadRecycled: 1,
+    LeadDisqualified: 1,
+    LeadConverted: 1,
+    LifecycleFailed: 1,
+  },
+  consumed: {
+    TouchLogged: 1,
+    LeadAccepted: 1,
+    LeadRejected: 1,
+    LeadDeclined: 1,
+    OutcomeRecorded: 1,
+    EngagementRecorded: 1,
+  },
+};
 
 export type LeadflowEventName = keyof typeof LEADFLOW_EVENTS;
 export type LeadflowEventDetail<N extends LeadflowEventName> = z.infer<(typeof LEADFLOW_EVENTS)[N]>;

@@ -13,6 +13,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { WaitKind } from '../../workflows/lifecycle-contract.ts';
+import { businessMinutesBetween } from '../domain/business-hours.ts';
 import type { Lead } from '../domain/lead.ts';
 import { calendarForOwner } from '../domain/owner-calendar.ts';
 import { engagementScores } from '../domain/scoring.ts';
@@ -45,6 +46,8 @@ const MAX_ATTEMPTS = 10;
 interface Recorded {
   change: LeadChange;
   events?: PublishedEvent[];
+  /** When the events happened, if not now (a touch happened when the rep made it). */
+  occurredAt?: Date;
   completions?: WaitCompletion[];
 }
 
@@ -56,6 +59,8 @@ type Recorder<N extends ActivityEventName> = (
 /** Stages in which a touch still counts towards the first-touch SLA. */
 const BEFORE_FIRST_TOUCH = ['captured', 'qualified', 'assigned'];
 const AWAITING_DECISION = ['assigned', 'touched'];
+/** Stages in which the lead is with the owner of its current assignment. */
+const WITH_OWNER = ['assigned', 'touched', 'accepted'];
 
 /** A touch attempt; once the unit's minimum is reached, the first-touch wait completes. */
 function touch({ ports, lead, now, at }: Parameters<Recorder<'TouchLogged'>>[0]): Recorded {
@@ -82,6 +87,50 @@ function touch({ ports, lead, now, at }: Parameters<Recorder<'TouchLogged'>>[0])
   };
 }
 
+/**
+ * LeadTouched for an applied touch. A redelivered activity is recognised by its id and applies
+ * nothing, so it publishes nothing; the event id counts the lead's touch attempts (never reset,
+ * one more per applied touch), the same however the step is replayed.
+ */
+function touchedEvent(
+  { ports, lead, now, at }: Parameters<Recorder<'TouchLogged'>>[0],
+  activity: ActivityEvent<'TouchLogged'>,
+  change: LeadChange,
+): Pick<Recorded, 'events' | 'occurredAt'> {
+  // A sender's clock ahead of ours cannot put the touch in the future.
+  const touchedAt = at < now ? at : now;
+  const assignedAt = WITH_OWNER.includes(lead.stage) ? lead.sla?.assignedAt : undefined;
+  const calendar = calendarForOwner(ports.config, lead.owner);
+  const set = change.set as Record<string, unknown>;
+  const acceptanceDueAt = set['sla.acceptanceDueAt'] as string | undefined;
+  const touchAttempts = set['sla.touchAttempts'] as number;
+  return {
+    occurredAt: touchedAt,
+    events: [
+      {
+        name: 'LeadTouched',
+        leadId: lead.leadId,
+        eventId: `${lead.leadId}:touched:${touchAttempts}`,
+        data: {
+          owner: assignedAt ? ownerRef(lead.owner) : {},
+          channel: activity.channel,
+          touchAttempts,
+          ...(assignedAt
+            ? {
+                businessMinutesSinceAssigned: Math.max(
+                  0,
+                  businessMinutesBetween(new Date(assignedAt), touchedAt, calendar),
+                ),
+              }
+            : {}),
+          ...(acceptanceDueAt ? { acceptanceDueAt } : {}),
+          ...(activity.topics?.length ? { topics: activity.topics } : {}),
+        },
+      },
+    ],
+  };
+}
+
 /** Accepting or rejecting before a touch was logged ends the first-touch wait too. */
 const skipFirstTouch = (lead: Lead): WaitCompletion[] =>
   lead.stage === 'assigned'
@@ -95,13 +144,14 @@ const RECORDERS: { [N in ActivityEventName]: Recorder<N> } = {
       timelineEntry(
         facts.now,
         'touch',
-        `Touch logged (${a.channel}) by ${a.repEmail ?? facts.lead.owner?.email ?? 'sales'}`,
+        `Touch logged (${a.channel}) by ${a.repEmail ?? facts.lead.owner?.email ?? 'sales'}${a.topics?.length ? `; asked about ${a.topics.join(', ')}` : ''}`,
         {
           at: facts.at.toISOString(),
+          ...(a.topics?.length ? { topics: a.topics } : {}),
         },
       ),
     ];
-    return recorded;
+    return { ...recorded, ...touchedEvent(facts, a, recorded.change) };
   },
   LeadAccepted: (facts) => {
     const { ports, lead, now } = facts;
@@ -145,16 +195,43 @@ const RECORDERS: { [N in ActivityEventName]: Recorder<N> } = {
       ],
     };
   },
+  // "Not my lead" from the owner of an untouched lead: the first-touch wait ends with
+  // `reassign`, so HandOff routes it to someone else (never back to this rep) with a fresh SLA.
+  // It uses no reassignment of the breach ladder: nobody let the SLA slip.
+  LeadDeclined: ({ lead, now }, a) => {
+    if (lead.stage !== 'assigned')
+      return { ignored: `only an untouched assigned lead can be declined, not stage ${lead.stage}` };
+    if (lead.owner?.fallback) return { ignored: 'the fallback queue cannot hand a lead on' };
+    const by = lead.owner?.name ?? 'The owner';
+    return {
+      change: {
+        timeline: [
+          timelineEntry(now, 'declined', `${by}: not my lead${a.reason ? ` (${a.reason})` : ''}`, {
+            by,
+            handoff: lead.sla?.handoffs ?? 0,
+          }),
+        ],
+      },
+      completions: [
+        {
+          kind: 'first-touch',
+          result: { decision: 'reassign', reassignments: lead.sla?.reassignments ?? 0 },
+        },
+      ],
+    };
+  },
   OutcomeRecorded: ({ lead, now }, a) => {
     if (lead.stage !== 'accepted')
       return { ignored: `an outcome needs an accepted lead, not stage ${lead.stage}` };
     return {
       change: {
+        ...(a.amount !== undefined ? { set: { dealAmount: a.amount } } : {}),
         timeline: [
           timelineEntry(
             now,
             'outcome-logged',
-            `Outcome logged: ${a.result}${a.reason ? ` (${a.reason})` : ''}`,
+            `Outcome logged: ${a.result}${a.reason ? ` (${a.reason})` : ''}${a.amount !== undefined ? `, amount ${a.amount}` : ''}`,
+            a.amount !== undefined ? { amount: a.amount } : undefined,
           ),
         ],
       },
@@ -200,7 +277,15 @@ export async function recordActivity<N extends ActivityEventName>(
   ports: ActivityPorts,
   type: N,
   activity: ActivityEvent<N>,
-  options: { activityId?: string } = {},
+  options: {
+    activityId?: string;
+    /**
+     * Why the activity must not apply to the lead as read, if it must not: checked on the very
+     * read the conditional write is made against, so a change landing after the check fails the
+     * write and is checked again (an action link stays its rep's until the write).
+     */
+    guard?: (lead: Lead) => string | undefined;
+  } = {},
 ): Promise<ActivityOutcome> {
   // Without an id (none given by the sender or the bus) an activity cannot be recognised again.
   const activityId = options.activityId ?? randomUUID();
@@ -215,6 +300,8 @@ export async function recordActivity<N extends ActivityEventName>(
     // before completing the waits, so finish those.
     if (lead.processedActivityIds?.includes(activityId))
       return { status: 'duplicate', completions: await completePending(ports, lead.leadId) };
+    const refused = options.guard?.(lead);
+    if (refused) return { status: 'ignored', reason: refused };
     const at = activity.occurredAt ? new Date(activity.occurredAt) : now;
     const recorded = recorder({ ports, lead, now, at }, activity);
     if ('ignored' in recorded) return { status: 'ignored', reason: recorded.ignored };
@@ -236,7 +323,7 @@ export async function recordActivity<N extends ActivityEventName>(
       now,
     );
     if (written === 'conflict') continue;
-    if (recorded.events?.length) await ports.events.publish(recorded.events, now);
+    if (recorded.events?.length) await ports.events.publish(recorded.events, recorded.occurredAt ?? now);
     const completions = await completeClaimed(ports, lead.leadId, results);
     return { status: 'recorded', completions };
   }

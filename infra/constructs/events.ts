@@ -4,7 +4,9 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { type Archive, type CfnRule, EventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { addToDeadLetterQueueResourcePolicy, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { unitResourceNames } from '../../config/resource-names.ts';
@@ -13,7 +15,10 @@ import {
   EVENT_ROUTES,
   EVENT_SOURCE,
   type EventRoute,
+  isLambdaRoute,
+  isStreamRoute,
   type RouteTarget,
+  type StreamTarget,
 } from '../../workflows/event-routes.ts';
 import { createDeadLetterQueue } from './dead-letter-queue.ts';
 import type { LeadflowFunction } from './leadflow-function.ts';
@@ -21,7 +26,7 @@ import type { LeadflowFunction } from './leadflow-function.ts';
 /** CloudFormation metadata key on each AWS::Events::Rule naming its EVENT_ROUTES row. */
 export const ROUTE_METADATA_KEY = 'leadflow:route';
 
-const routeTargetId = (target: RouteTarget): string =>
+const routeTargetId = (target: RouteTarget | StreamTarget): string =>
   target.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 
 /** Leadflow's own source plus every source a route listens to. */
@@ -72,8 +77,9 @@ export class LeadflowEvents extends Construct {
    */
   routeTo(
     targets: Record<RouteTarget, LeadflowFunction>,
-    routes: readonly EventRoute[] = EVENT_ROUTES,
+    allRoutes: readonly EventRoute[] = EVENT_ROUTES,
   ): void {
+    const routes = allRoutes.filter(isLambdaRoute);
     for (const target of new Set(routes.map((r) => r.target))) {
       const queue = createDeadLetterQueue(
         this,
@@ -96,6 +102,50 @@ export class LeadflowEvents extends Construct {
           maxEventAge: Duration.hours(6),
         }),
       );
+      (rule.node.defaultChild as CfnRule).addMetadata(ROUTE_METADATA_KEY, route.id);
+      this.rules.push(rule);
+    }
+  }
+
+  /**
+   * One rule per Firehose route, putting each matched event on its delivery stream (as
+   * EventBridge delivers it to any target) with retries and the target DLQ. The rule assumes a
+   * role of its own that may put records on that stream only.
+   */
+  streamTo(
+    streams: Record<StreamTarget, CfnDeliveryStream>,
+    allRoutes: readonly EventRoute[] = EVENT_ROUTES,
+  ): void {
+    for (const route of allRoutes.filter(isStreamRoute)) {
+      const stream = streams[route.target];
+      const role = new Role(this, `${route.id}Role`, {
+        assumedBy: new ServicePrincipal('events.amazonaws.com'),
+        description: `EventBridge putting ${route.id} events on ${route.target}`,
+      });
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+          resources: [stream.attrArn],
+        }),
+      );
+      const rule = new Rule(this, route.id, {
+        eventBus: this.bus,
+        description: route.description,
+        eventPattern: { source: [...route.sources], detailType: [...route.detailTypes] },
+      });
+      const deadLetterQueue = this.deadLetterQueue;
+      rule.addTarget({
+        bind: (boundRule) => {
+          addToDeadLetterQueueResourcePolicy(boundRule, deadLetterQueue);
+          return {
+            id: routeTargetId(route.target),
+            arn: stream.attrArn,
+            role,
+            retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: Duration.hours(6).toSeconds() },
+            deadLetterConfig: { arn: deadLetterQueue.queueArn },
+          };
+        },
+      });
       (rule.node.defaultChild as CfnRule).addMetadata(ROUTE_METADATA_KEY, route.id);
       this.rules.push(rule);
     }

@@ -3,7 +3,7 @@
  * bundling, logging and the baked-in unit config are the same everywhere.
  */
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -26,6 +26,15 @@ export const HANDLER_NAMES = [
   'start-lifecycle',
   'lifecycle-step',
   'complete-wait',
+  'lead-actions',
+  'ses-feedback',
+  'inbound-events',
+  'reports',
+  'rep-api',
+  'ops-api',
+  'record-metrics',
+  'scorecard-mail',
+  'board',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
@@ -48,6 +57,9 @@ export function leadflowBundling(config: BusinessUnitConfig): BundlingOptions {
     target: 'node22',
     minify: true,
     sourceMap: true,
+    // Stack traces need the mappings only. With NODE_OPTIONS=--enable-source-maps every cold
+    // start reads and parses the whole map, and the sources would make it three times larger.
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     // Bundle the SDK: a pinned, tree-shaken client initialises faster than the runtime's copy
     // and behaves exactly as tested here.
@@ -183,6 +195,32 @@ export class LeadflowFunction extends NodejsFunction {
    * where a reference would create a cycle). Waits end only in success; failures and heartbeats
    * are never sent, so SendTaskFailure/SendTaskHeartbeat are not granted.
    */
+  /** STATE_MACHINE_ARN plus states:StopExecution on that state machine's executions only (GDPR erasure). */
+  allowStopExecution(stateMachine: IStateMachine): this {
+    this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+    // The ARN CDK's grantExecution builds: every execution of this one state machine.
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:StopExecution'],
+        resources: [executions],
+      }),
+    );
+    acknowledgeWildcardResources(
+      this.serviceRole,
+      [executions],
+      'An erased lead may have several executions (`<leadId>`, `-g<n>`, redrives), named only at run time; ' +
+        'the wildcard covers the executions of this unit’s lifecycle state machine and nothing else.',
+    );
+    return this;
+  }
+
   allowTaskSuccess(stateMachine: IStateMachine | string): this {
     const arn = typeof stateMachine === 'string' ? stateMachine : stateMachine.stateMachineArn;
     this.addToRolePolicy(
@@ -194,12 +232,14 @@ export class LeadflowFunction extends NodejsFunction {
   /**
    * SES_SENDER plus ses:SendEmail (the v1 API the mailer uses; no SendRawEmail) as that sender
    * only: on the address identity or its domain identity (whichever is verified), with the From
-   * address pinned.
+   * address pinned; with a configuration set (SES_CONFIGURATION_SET), on that set too, which SES
+   * authorizes as well when a mail names it.
    */
-  allowSendEmail(sender: string): this {
+  allowSendEmail(sender: string, configurationSet?: string): this {
     const stack = Stack.of(this);
     const domain = sender.slice(sender.lastIndexOf('@') + 1);
     this.addEnvironment(ENV.sesSender, sender);
+    if (configurationSet) this.addEnvironment(ENV.sesConfigurationSet, configurationSet);
     this.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
@@ -207,6 +247,15 @@ export class LeadflowFunction extends NodejsFunction {
         resources: [
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: sender }),
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          ...(configurationSet
+            ? [
+                stack.formatArn({
+                  service: 'ses',
+                  resource: 'configuration-set',
+                  resourceName: configurationSet,
+                }),
+              ]
+            : []),
         ],
         conditions: { StringEquals: { 'ses:FromAddress': sender } },
       }),

@@ -9,8 +9,13 @@ import { LeadflowAuth } from '../constructs/auth.ts';
 import { LeadflowDashboard } from '../constructs/dashboard.ts';
 import { LeadflowData } from '../constructs/data.ts';
 import { CaptureDistribution } from '../constructs/edge.ts';
+import { LeadflowEventArchive } from '../constructs/event-archive.ts';
 import { LeadflowEvents } from '../constructs/events.ts';
 import { LeadflowHandlers } from '../constructs/handlers.ts';
+import { ENV } from '../constructs/leadflow-function.ts';
+import { MailFeedback } from '../constructs/mail-feedback.ts';
+import { ReportSchedules } from '../constructs/report-schedules.ts';
+import { OutboundWebhook } from '../constructs/webhook.ts';
 import { LeadflowWorkflow } from '../constructs/workflow.ts';
 import { acknowledgeNag } from '../nag.ts';
 import type { LeadflowEdgeStack } from './edge-stack.ts';
@@ -25,14 +30,21 @@ export class LeadflowStack extends Stack {
   readonly config: BusinessUnitConfig;
   readonly data: LeadflowData;
   readonly events: LeadflowEvents;
+  /** Lifecycle events in S3 (Firehose), a Glue table and Athena named queries for analysts. */
+  readonly eventArchive: LeadflowEventArchive;
   readonly handlers: LeadflowHandlers;
   readonly auth: LeadflowAuth;
   readonly api: LeadflowApi;
   readonly workflow: LeadflowWorkflow;
+  readonly mailFeedback: MailFeedback;
+  /** The weekly scorecard digest and the daily pace alerts (EventBridge Scheduler). */
+  readonly reportSchedules: ReportSchedules;
   readonly alarms: LeadflowAlarms;
   readonly dashboard: LeadflowDashboard;
   readonly edgeStack?: LeadflowEdgeStack;
   readonly captureEdge?: CaptureDistribution;
+  /** Only when the unit configures `events.webhook`. */
+  readonly webhook?: OutboundWebhook;
 
   constructor(scope: Construct, id: string, props: LeadflowStackProps) {
     const { config, edge, ...stackProps } = props;
@@ -57,6 +69,30 @@ export class LeadflowStack extends Stack {
       authorizer: this.auth.authorizer,
       captureLead: this.handlers.captureLead,
       getLead: this.handlers.getLead,
+      leadActions: this.handlers.leadActions,
+      reports: this.handlers.reports,
+      inboundEvents: this.handlers.inboundEvents,
+      repApi: this.handlers.repApi,
+      opsApi: this.handlers.opsApi,
+      board: this.handlers.board,
+    });
+    // The board verifies the authorizer's token itself (a browser page sends it as a cookie).
+    this.handlers.board
+      .addEnvironment(ENV.authIssuer, this.auth.issuer)
+      .addEnvironment(ENV.authAudience, this.auth.audience.join(','))
+      .addEnvironment(ENV.authJwksUrl, `${this.auth.issuer.replace(/\/$/, '')}/.well-known/jwks.json`);
+    // Rep mails link to the API's /actions/{token} (or to the unit's own `actions.baseUrl`).
+    this.handlers.lifecycleStep.addEnvironment(ENV.actionsBaseUrl, config.actions.baseUrl ?? this.api.url);
+    this.mailFeedback = new MailFeedback(this, 'MailFeedback', {
+      config,
+      sesFeedback: this.handlers.sesFeedback,
+    });
+    // Mail names the configuration set: it exists before the function that sends.
+    this.handlers.lifecycleStep.node.addDependency(this.mailFeedback.configurationSet);
+    this.handlers.scorecardMail.node.addDependency(this.mailFeedback.configurationSet);
+    this.reportSchedules = new ReportSchedules(this, 'ReportSchedules', {
+      config,
+      scorecardMail: this.handlers.scorecardMail,
     });
     this.workflow = new LeadflowWorkflow(this, 'Workflow', {
       config,
@@ -66,7 +102,17 @@ export class LeadflowStack extends Stack {
     this.events.routeTo({
       'start-lifecycle': this.handlers.startLifecycle,
       'complete-wait': this.handlers.completeWait,
+      'record-metrics': this.handlers.recordMetrics,
     });
+    this.eventArchive = new LeadflowEventArchive(this, 'EventArchive', { config });
+    this.events.streamTo({ 'event-archive': this.eventArchive.deliveryStream });
+    if (config.events.webhook)
+      this.webhook = new OutboundWebhook(this, 'Webhook', {
+        webhook: config.events.webhook,
+        unit: config.name,
+        bus: this.events.bus,
+        deadLetterQueue: this.events.deadLetterQueue,
+      });
     const observed = {
       config,
       stateMachine: this.workflow.stateMachine,

@@ -2,7 +2,7 @@
  * The local runtime's own endpoints, next to the API it emulates:
  *
  *   GET  /health                      liveness, the unit and the (virtual) time
- *   GET  /outbox                      redirects to the embedded SES outbox
+ *   GET  /outbox                      the mails sent, HTML rendered in a sandboxed frame (outbox-page.ts)
  *   GET  /_local/events               every event the bus carried
  *   POST /_local/events               puts activity on the bus (stands in for a sales tool)
  *   GET  /_local/executions           the state machine executions
@@ -32,11 +32,12 @@ import {
   localTurnstileConfig,
   SITEVERIFY_PATH,
 } from './local-turnstile.ts';
+import { respondWithOutbox } from './outbox-page.ts';
 
 export interface LocalRuntimeParts {
   config: BusinessUnitConfig;
   clock: VirtualClock;
-  ses: Pick<EmbeddedSes, 'outboxUrl'>;
+  ses: Pick<EmbeddedSes, 'outboxUrl' | 'fetchSentEmails'>;
   bus: Pick<LocalEventBus, 'log' | 'put' | 'deadLetters' | 'takeDeadLetters'>;
   busName: string;
   stepFunctions: Pick<LocalStepFunctions, 'list' | 'arn'>;
@@ -61,6 +62,23 @@ const sendProblem = (res: ServerResponse, status: number, title: string, detail:
 };
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * A Host that is not this runtime's loopback name and port: a page using DNS rebinding. The
+ * outbox is read-only but holds live action links, so it answers only to loopback names too.
+ */
+export function foreignHost(
+  req: IncomingMessage,
+  port: number,
+): { status: number; title: string; detail: string } | undefined {
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (LOOPBACK_NAMES.some((name) => host === `${name}:${port}`)) return undefined;
+  return {
+    status: 403,
+    title: 'Forbidden',
+    detail: `Local endpoints answer only to localhost, 127.0.0.1 or [::1] on port ${port}.`,
+  };
+}
 
 /**
  * Why a state-changing request must be refused, or undefined when it comes from this machine's
@@ -140,9 +158,13 @@ export function localRoutes(parts: LocalRuntimeParts): LocalRoutes {
     {
       method: 'GET',
       path: '/outbox',
-      respond: (_req, res) => {
-        res.writeHead(302, { location: ses.outboxUrl });
-        res.end();
+      respond: async (req, res) => {
+        const refused = foreignHost(req, port || (req.socket.localPort ?? 0));
+        if (refused) {
+          sendProblem(res, refused.status, refused.title, refused.detail);
+          return;
+        }
+        await respondWithOutbox(res, ses);
       },
     },
     {

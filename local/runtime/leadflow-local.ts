@@ -3,27 +3,45 @@
  * HTTP routes, state machine, event rules and table, served by the real handler modules over
  * embedded DynamoDB (dynalite), SES (aws-ses-v2-local) and a local Step Functions/EventBridge
  * endpoint. Used by `npm start`, the end-to-end and workflow tests, and the benchmarks.
+ *
+ * The handlers' SDK clients reach those services in-process by default (local/transport/): each
+ * request goes to the service's request listener without a socket. Their HTTP endpoints stay up
+ * for outside clients (curl, the AWS CLI, the driver's PutEvents), and `transport: 'http'` sends
+ * the handlers' requests over them too.
  */
 import { join, resolve } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { loadBusinessUnitConfig } from '../../config/load.ts';
 import { type UnitResourceNames, unitResourceNames } from '../../config/resource-names.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { useRequestHandler } from '../../functions/adapters/clients/transport.ts';
 import { useClock } from '../../functions/runtime/clock.ts';
 import { ENV } from '../../functions/runtime/env.ts';
 import { useUnitConfig } from '../../functions/runtime/unit-config.ts';
 import { type SynthesizedUnit, synthesizeBusinessUnit } from '../../infra/synth.ts';
-import { createLocalIssuer, type LocalIssuer } from '../auth/local-issuer.ts';
+import {
+  INBOUND_KEY_FILE,
+  LOCAL_ACTION_KEY_ENV,
+  LOCAL_INBOUND_KEY_ENV,
+  loadOrCreateActionKey,
+  withLocalActionKey,
+  withLocalInboundKey,
+} from '../auth/local-action-key.ts';
+import { createLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer } from '../auth/local-issuer.ts';
 import { ensureTable, startEmbeddedDynamoDb } from '../embedded/dynamodb.ts';
 import { type EmbeddedSes, startEmbeddedSes } from '../embedded/ses.ts';
 import { type ApiGatewayEvent, startApiGatewayServer } from '../http/api-gateway-server.ts';
 import { localRoutes } from '../http/local-routes.ts';
+import { localTransport, type TransportMode } from '../transport/local-transport.ts';
 import type { Asl } from './asl-engine-definition.ts';
 import { LambdaInvoker } from './lambda-invoker.ts';
 import { startLocalAwsEndpoint } from './local-aws-endpoint.ts';
+import { LocalEventArchive } from './local-event-archive.ts';
 import { LocalEventBus } from './local-event-bus.ts';
+import { LocalScheduler } from './local-scheduler.ts';
 import { LocalStepFunctions } from './local-step-functions.ts';
 import { openLeads } from './open-leads.ts';
+import type { AwsEndpoints } from './service-ports.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 export interface LeadflowLocalOptions {
@@ -32,6 +50,11 @@ export interface LeadflowLocalOptions {
   /** On-disk data folder (default `.leadflow/data/<unit>`), unless inMemory. */
   dataDir?: string;
   inMemory?: boolean;
+  /**
+   * Where the local event archive goes (what Firehose writes to S3): default `<dataDir>/event-archive`
+   * on disk, none in memory unless given.
+   */
+  eventArchiveDir?: string;
   clock?: VirtualClock;
   keyDir?: string;
   /** Resume every open lead found in the store (what a restart does). Default true. */
@@ -43,6 +66,16 @@ export interface LeadflowLocalOptions {
   alterDefinition?: (definition: Asl) => Asl;
   /** Fixed ports for the embedded services (default: any free port). */
   servicePorts?: { dynamodb?: number; ses?: number; aws?: number };
+  /**
+   * How the handlers' SDK clients reach the embedded services: `in-process` (default) calls
+   * each service's request listener directly; `http` goes over their loopback endpoints.
+   */
+  transport?: TransportMode;
+  /**
+   * Run the stack's EventBridge Scheduler schedules (the scorecard digest and pace alerts) on
+   * the clock. Default true; scenario tests that count mails turn them off.
+   */
+  schedules?: boolean;
 }
 
 export interface LeadflowLocal {
@@ -57,7 +90,11 @@ export interface LeadflowLocal {
   issuer: LocalIssuer;
   invoker: LambdaInvoker;
   tableName: string;
+  /** The embedded services' HTTP endpoints, for outside clients (the AWS CLI, SDKs). */
+  endpoints: AwsEndpoints;
   resumed: string[];
+  /** The stack's schedules on this runtime's clock (idle when `schedules: false`). */
+  scheduler: LocalScheduler;
   stop(): Promise<void>;
 }
 
@@ -99,15 +136,31 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
   const config =
     typeof options.unit === 'object' ? options.unit : await loadBusinessUnitConfig(options.unit ?? 'demo');
   const clock = options.clock ?? new VirtualClock({ mode: 'wall' });
-  useUnitConfig(config);
+  // Every unit signs its action links with the runtime's own key (an SSM key is out of reach).
+  // Inbound events likewise (POST /events/*), with a key the runtime keeps next to it.
+  const runConfig = withLocalInboundKey(withLocalActionKey(config));
+  useUnitConfig(runConfig);
   useClock(clock);
+  // Before any handler (or anything else) creates the process-wide SDK clients.
+  useRequestHandler(localTransport);
   const synth = synthesizeBusinessUnit(config);
 
   const names = unitResourceNames(config.name);
   const tableName = names.table;
   const invoker = new LambdaInvoker(clock);
   const busName = names.eventBus;
-  const bus = new LocalEventBus(busName, synth.eventRules, invoker, clock);
+  const archiveDir =
+    options.eventArchiveDir ??
+    (options.inMemory
+      ? undefined
+      : join(resolve(options.dataDir ?? join('.leadflow', 'data', config.name)), 'event-archive'));
+  const bus = new LocalEventBus(
+    busName,
+    synth.eventRules,
+    invoker,
+    clock,
+    archiveDir ? new LocalEventArchive(resolve(archiveDir)) : undefined,
+  );
   // Built (and the definition validated) before any server starts, so a bad one leaves nothing running.
   const stepFunctions = new LocalStepFunctions(
     (options.alterDefinition ?? ((d: Asl) => d))(structuredClone(synth.stateMachineDefinition) as Asl),
@@ -115,6 +168,8 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     clock,
     names.stateMachine,
   );
+  // Likewise the schedules: an expression the local scheduler cannot run fails here.
+  const scheduler = new LocalScheduler(synth.schedules, invoker, clock);
 
   const dataDir = resolve(options.dataDir ?? join('.leadflow', 'data', config.name));
   const dynamo = await startEmbeddedDynamoDb(
@@ -132,6 +187,10 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     { ...stepFunctions.operations(), ...bus.operations() },
     { port: options.servicePorts?.aws },
   );
+  const releaseTransport = localTransport.serve(
+    { dynamodb: dynamo, ses, states: aws, events: aws },
+    options.transport ?? 'in-process',
+  );
 
   // The same variables the stack sets on its functions, pointed at the local stand-ins.
   Object.assign(process.env, {
@@ -147,12 +206,21 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     [ENV.stateMachineArn]: stepFunctions.arn,
     [ENV.businessUnit]: config.name,
     [ENV.sesSender]: config.email.sender,
+    [ENV.sesConfigurationSet]: names.configurationSet,
+    [LOCAL_ACTION_KEY_ENV]: await loadOrCreateActionKey(options.keyDir),
+    [LOCAL_INBOUND_KEY_ENV]: await loadOrCreateActionKey(options.keyDir, INBOUND_KEY_FILE),
     POWERTOOLS_SERVICE_NAME: 'leadflow',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
 
   const issuer = createLocalIssuer({ keyDir: options.keyDir });
   const verify = issuer.createVerifier();
+  // The board verifies its session token as the local authorizer does: this issuer's keys.
+  Object.assign(process.env, {
+    [ENV.authIssuer]: LOCAL_ISSUER,
+    [ENV.authAudience]: LOCAL_AUDIENCE,
+    [ENV.authJwks]: JSON.stringify(await issuer.jwks()),
+  });
   const api = await startApiGatewayServer({
     port: options.port ?? 3000,
     routes: synth.httpRoutes.map((r) => {
@@ -169,11 +237,14 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     verifyJwt: verify,
     staticDir: resolve('local/public'),
     // /health, /outbox, /_local/*: local-only endpoints (local/http/local-routes.ts).
-    ...localRoutes({ config, clock, ses, bus, busName, stepFunctions }),
+    ...localRoutes({ config: runConfig, clock, ses, bus, busName, stepFunctions }),
   });
+  // Rep mails link to this runtime's /actions/{token}, as they link to the API on AWS.
+  process.env[ENV.actionsBaseUrl] = api.url;
 
   await invoker.warm([...new Set(Object.values(synth.functions).map((f) => f.handler))]);
   clock.anchor();
+  if (options.schedules !== false) scheduler.start();
 
   const resumed: string[] = [];
   if (options.resume !== false) {
@@ -195,9 +266,13 @@ export async function startLeadflowLocal(options: LeadflowLocalOptions = {}): Pr
     issuer,
     invoker,
     tableName,
+    endpoints: { eventbridge: aws.endpoint, sfn: aws.endpoint, dynamodb: dynamo.endpoint, ses: ses.endpoint },
     resumed,
+    scheduler,
     stop: async () => {
+      scheduler.stop();
       await api.close();
+      releaseTransport();
       await aws.close();
       await ses.close();
       await dynamo.close();

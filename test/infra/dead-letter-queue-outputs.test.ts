@@ -7,7 +7,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterQueueOutputId } from '../../infra/stacks/leadflow-stack.ts';
 import { unitStackFromOutputs } from '../../ops/redrive/stack-outputs.ts';
-import { EVENT_ROUTES } from '../../workflows/event-routes.ts';
+import { LAMBDA_ROUTES } from '../../workflows/event-routes.ts';
 import { synthDemoStack } from './demo-stack.ts';
 import { functionId, resourcesOf } from './helpers.ts';
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
 const outputs = () => template.toJSON().Outputs as Record<string, { Value: unknown; Description?: string }>;
 
 /** The queue an event-invoked function's failed async invocations go to. */
-const asyncFailureQueue = (target: (typeof EVENT_ROUTES)[number]['target']): string => {
+const asyncFailureQueue = (target: (typeof LAMBDA_ROUTES)[number]['target']): string => {
   const config = Object.values(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig')).find(
     (c) =>
       JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: functionId(template, target) }),
@@ -43,7 +43,7 @@ const targetDlq = (): string => {
 describe('dead-letter queue outputs', () => {
   it('names each queue: the rule targets queue and one per event-invoked function', () => {
     expect(deadLetterQueueOutputId('event-targets')).toBe('EventTargetsDeadLetterQueueUrl');
-    const targets = [...new Set(EVENT_ROUTES.map((r) => r.target))];
+    const targets = [...new Set(LAMBDA_ROUTES.map((r) => r.target))];
     const expected = {
       EventTargetsDeadLetterQueueUrl: targetDlq(),
       ...Object.fromEntries(
@@ -81,6 +81,7 @@ describe('dead-letter queue outputs', () => {
     expect(stack.deadLetterQueues.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { name: 'complete-wait-async', url: 'value-of-CompleteWaitAsyncDeadLetterQueueUrl' },
       { name: 'event-targets', url: 'value-of-EventTargetsDeadLetterQueueUrl' },
+      { name: 'record-metrics-async', url: 'value-of-RecordMetricsAsyncDeadLetterQueueUrl' },
       { name: 'start-lifecycle-async', url: 'value-of-StartLifecycleAsyncDeadLetterQueueUrl' },
     ]);
   });

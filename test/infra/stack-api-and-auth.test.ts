@@ -3,6 +3,14 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import demoRaw from '../../config/business-units/demo.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import {
+  ACTION_ROUTE_KEYS,
+  BOARD_ROUTE_KEYS,
+  INBOUND_EVENT_ROUTE_KEYS,
+  OPS_ROUTE_KEYS,
+  REP_ROUTE_KEYS,
+  REPORT_ROUTE_PATHS,
+} from '../../infra/constructs/api.ts';
 import { synthDemoStack } from './demo-stack.ts';
 import { buildStack, functionId, logicalIdOf, nagFindings, resourcesOf, unitConfig } from './helpers.ts';
 
@@ -27,19 +35,85 @@ describe('api', () => {
     return (integration.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   };
 
-  it('is an HTTP API with exactly the two lead routes on the right functions', () => {
+  it('is an HTTP API with exactly the declared routes, each on the right function', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    const declared = [
+      'POST /leads',
+      'GET /leads/{id}',
+      ...ACTION_ROUTE_KEYS,
+      ...REPORT_ROUTE_PATHS.map((path) => `GET ${path}`),
+      ...INBOUND_EVENT_ROUTE_KEYS,
+      ...REP_ROUTE_KEYS,
+      ...OPS_ROUTE_KEYS,
+      ...BOARD_ROUTE_KEYS,
+    ];
+    const routeKeys = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).map((r) =>
+      String(r.Properties.RouteKey),
+    );
+    expect(routeKeys.sort()).toEqual([...declared].sort());
+    for (const key of INBOUND_EVENT_ROUTE_KEYS)
+      expect(integrationFunction(key)).toBe(functionId(template, 'inbound-events'));
+    for (const key of BOARD_ROUTE_KEYS) {
+      expect(integrationFunction(key), key).toBe(functionId(template, 'board'));
+      // The board checks the same JWT itself (from its session cookie): no gateway authorizer.
+      expect(route(key)?.AuthorizationType, key).toBe('NONE');
+    }
     expect(integrationFunction('POST /leads')).toBe(functionId(template, 'capture-lead'));
     expect(integrationFunction('GET /leads/{id}')).toBe(functionId(template, 'get-lead'));
+    expect(integrationFunction('GET /actions/{token}')).toBe(functionId(template, 'lead-actions'));
+    expect(integrationFunction('POST /actions/{token}')).toBe(functionId(template, 'lead-actions'));
+    for (const key of ['GET /agreement', 'GET /reports/scorecard', 'GET /reports/plan'])
+      expect(integrationFunction(key)).toBe(functionId(template, 'reports'));
   });
 
-  it('protects GET /leads/{id} with the JWT authorizer and leaves POST /leads public', () => {
-    const authorizer = logicalIdOf(template, 'AWS::ApiGatewayV2::Authorizer');
-    expect(route('GET /leads/{id}')).toMatchObject({
-      AuthorizationType: 'JWT',
-      AuthorizerId: { Ref: authorizer },
+  it('serves the rep and ops APIs behind the JWT authorizer, each on its own function', () => {
+    for (const [keys, handler] of [
+      [REP_ROUTE_KEYS, 'rep-api'],
+      [OPS_ROUTE_KEYS, 'ops-api'],
+    ] as const)
+      for (const key of keys) {
+        expect(integrationFunction(key), key).toBe(functionId(template, handler));
+        expect(route(key)?.AuthorizationType, key).toBe('JWT');
+      }
+  });
+
+  it('leaves the action routes without an authorizer (the signed token is the authorization), throttled on their own', () => {
+    const routes = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).filter(([, r]) =>
+      String(r.Properties.RouteKey).endsWith(' /actions/{token}'),
+    );
+    expect(routes).toHaveLength(2);
+    for (const [, r] of routes) {
+      expect(r.Properties.AuthorizationType).toBe('NONE');
+      expect(r.Properties.AuthorizerId).toBeUndefined();
+    }
+    template.hasResource('AWS::ApiGatewayV2::Stage', {
+      Properties: Match.objectLike({
+        RouteSettings: {
+          'GET /actions/{token}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+          'POST /actions/{token}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        },
+      }),
+      DependsOn: Match.arrayWith(routes.map(([id]) => id)),
     });
+  });
+
+  it('routes the signed inbound event endpoints to inbound-events, without an authorizer, throttled on their own', () => {
+    for (const key of ['POST /events/engagement', 'POST /events/activity']) {
+      expect(integrationFunction(key)).toBe(functionId(template, 'inbound-events'));
+      expect(route(key)?.AuthorizationType).toBe('NONE');
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({
+        'POST /events/engagement': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        'POST /events/activity': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      }),
+    });
+  });
+
+  it('protects GET /leads/{id} and the reports with the JWT authorizer and leaves POST /leads public', () => {
+    const authorizer = logicalIdOf(template, 'AWS::ApiGatewayV2::Authorizer');
+    for (const key of ['GET /leads/{id}', 'GET /agreement', 'GET /reports/scorecard', 'GET /reports/plan'])
+      expect(route(key)).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizer } });
     expect(route('POST /leads')?.AuthorizationType).toBe('NONE');
     expect(route('POST /leads')?.AuthorizerId).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-/** The demo unit's stack: the five functions and the exact permissions of their roles. */
+/** The demo unit's stack: the functions and the exact permissions of their roles. */
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 describe('functions', () => {
-  it('are exactly the five handlers, on nodejs22.x / arm64 with the house defaults', () => {
+  it('are exactly the handlers, on nodejs22.x / arm64 with the house defaults', () => {
     const fns = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
     expect(fns.map((f) => f.Metadata?.[HANDLER_METADATA_KEY]).sort()).toEqual([...HANDLER_NAMES].sort());
     for (const fn of fns) {
@@ -74,6 +74,8 @@ describe('functions', () => {
       target: 'node22',
       minify: true,
       sourceMap: true,
+      // The map is parsed at every cold start (--enable-source-maps): mappings only.
+      sourcesContent: false,
       mainFields: ['module', 'main'],
     });
     expect(bundling.banner).toContain('createRequire(import.meta.url)');
@@ -101,6 +103,38 @@ describe('functions', () => {
     expect(env('get-lead').EVENT_BUS_NAME).toBeUndefined();
     expect(env('start-lifecycle').EVENT_BUS_NAME).toBeUndefined();
     expect(env('get-lead').SES_SENDER).toBeUndefined();
+    expect(env('lead-actions').EVENT_BUS_NAME).toEqual(bus);
+    expect(env('lead-actions').SES_SENDER).toBeUndefined();
+    expect(env('ses-feedback').EVENT_BUS_NAME).toBeUndefined();
+    expect(env('board').EVENT_BUS_NAME).toEqual(bus);
+  });
+
+  it('give the board the authorizer’s issuer, audience and keys to verify its session token', () => {
+    const env = (functionProperties(template, 'board').Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.AUTH_ISSUER).toBeDefined();
+    expect(env.AUTH_AUDIENCE).toBeDefined();
+    expect(JSON.stringify(env.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
+    expect(env.AUTH_JWKS).toBeUndefined();
+  });
+
+  it('give lifecycle-step the SES configuration set and the base URL of the action links (the API)', () => {
+    const env = (
+      functionProperties(template, 'lifecycle-step').Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(env.SES_CONFIGURATION_SET).toBe('leadflow-demo');
+    expect(env.ACTIONS_BASE_URL).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: logicalIdOf(template, 'AWS::ApiGatewayV2::Api') },
+          '.execute-api.eu-central-1.',
+          { Ref: 'AWS::URLSuffix' },
+          '/',
+        ],
+      ],
+    });
   });
 });
 
@@ -125,6 +159,20 @@ describe('least privilege', () => {
       | undefined;
     return destination?.OnFailure.Destination;
   };
+
+  /** The executions of the state machine (StopExecution's resource), as CDK's grantExecution spells it. */
+  const executionsOf = (stateMachineId: string): unknown => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:aws:states:eu-central-1:',
+        { Ref: 'AWS::AccountId' },
+        ':execution:',
+        { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: stateMachineId }] }] },
+        ':*',
+      ],
+    ],
+  });
 
   /** What each role may do, in full: any extra or missing action or resource fails. */
   const expected = (handler: HandlerName): Permission[] => {
@@ -154,6 +202,7 @@ describe('least privilege', () => {
         ...on(bus, 'events:PutEvents'),
         ...on(inUnitRegion('ses', `identity/${config.email.sender}`), 'ses:SendEmail'),
         ...on(inUnitRegion('ses', 'identity/demo.example.com'), 'ses:SendEmail'),
+        ...on(inUnitRegion('ses', 'configuration-set/leadflow-demo'), 'ses:SendEmail'),
         ...on(lifecycleByName, 'states:SendTaskSuccess', 'states:StartExecution'),
       ],
       'complete-wait': [
@@ -161,6 +210,71 @@ describe('least privilege', () => {
         ...on(bus, 'events:PutEvents'),
         ...on({ Ref: stateMachineId }, 'states:SendTaskSuccess'),
         ...on(asyncFailuresOf('complete-wait'), 'sqs:SendMessage'),
+      ],
+      // Behind the API (synchronous): no async failure queue. No SSM: the demo unit has no signing key.
+      'lead-actions': [
+        ...on(table, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+        ...on(bus, 'events:PutEvents'),
+        ...on({ Ref: stateMachineId }, 'states:SendTaskSuccess'),
+      ],
+      // Invoked by SNS: it only writes the suppression list.
+      'ses-feedback': on(table, 'dynamodb:PutItem'),
+      // A rule target: its facts (with their counter increments) and day index; nothing else.
+      'record-metrics': [
+        ...on(table, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+        ...on(asyncFailuresOf('record-metrics'), 'sqs:SendMessage'),
+      ],
+      // Behind the API: claims one item per event id, puts activity on the bus. No SSM: the demo
+      // unit's inbound key is the local runtime's (an env variable).
+      'inbound-events': [
+        ...on(table, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+        ...on(bus, 'events:PutEvents'),
+      ],
+      // Behind the authorizer: a rep's queue (load item, leads) and activity as complete-wait does.
+      'rep-api': [
+        ...on(table, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+        ...on(bus, 'events:PutEvents'),
+        ...on({ Ref: stateMachineId }, 'states:SendTaskSuccess'),
+      ],
+      // Ops: search (gsi1), reassign/pause/resume (wait handshake), roster, GDPR (delete, stop).
+      // bindTable grants its actions on the table and the index alike (one statement).
+      'ops-api': [table, { 'Fn::Join': ['', [table, '/index/gsi1']] }]
+        .flatMap((resource) =>
+          on(
+            resource,
+            'dynamodb:GetItem',
+            'dynamodb:Query',
+            'dynamodb:BatchGetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+          ),
+        )
+        .concat([
+          ...on({ Ref: stateMachineId }, 'states:SendTaskSuccess'),
+          ...on(executionsOf(stateMachineId), 'states:StopExecution'),
+        ]),
+      // The board: the rep API's calls and the ops API's search, reassign and pause (no GDPR).
+      board: [table, { 'Fn::Join': ['', [table, '/index/gsi1']] }]
+        .flatMap((resource) =>
+          on(
+            resource,
+            'dynamodb:GetItem',
+            'dynamodb:Query',
+            'dynamodb:BatchGetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+          ),
+        )
+        .concat([...on(bus, 'events:PutEvents'), ...on({ Ref: stateMachineId }, 'states:SendTaskSuccess')]),
+      // Read-only: the metrics day index names the leads, their facts are read in batches.
+      reports: on(table, 'dynamodb:Query', 'dynamodb:BatchGetItem'),
+      // Scheduled: reads as reports does, keeps its outbox (UpdateItem), mails as the sender only.
+      'scorecard-mail': [
+        ...on(table, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'),
+        ...on(inUnitRegion('ses', `identity/${config.email.sender}`), 'ses:SendEmail'),
+        ...on(inUnitRegion('ses', 'identity/demo.example.com'), 'ses:SendEmail'),
+        ...on(inUnitRegion('ses', 'configuration-set/leadflow-demo'), 'ses:SendEmail'),
       ],
     };
     return sortedPermissions([...logs, ...byHandler[handler]]);
@@ -173,7 +287,7 @@ describe('least privilege', () => {
     });
   }
 
-  it('TABLE_ACCESS states the DynamoDB actions per function, on the table only (no index)', () => {
+  it('TABLE_ACCESS states the DynamoDB actions per function, on the table (and gsi1 where it is queried)', () => {
     expect(TABLE_ACCESS).toEqual({
       'capture-lead': {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -191,6 +305,38 @@ describe('least privilege', () => {
       },
       'complete-wait': {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      },
+      'lead-actions': { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+      'ses-feedback': { actions: ['dynamodb:PutItem'] },
+      reports: { actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'] },
+      'inbound-events': {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      },
+      'rep-api': {
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      },
+      'ops-api': {
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ],
+        index: 'gsi1',
+      },
+      'record-metrics': { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+      'scorecard-mail': { actions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] },
+      board: {
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
+        index: 'gsi1',
       },
     });
   });

@@ -22,8 +22,8 @@ describe('stack', () => {
 
   it('sets the unit retention on every log group', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
-    // 5 functions + API access logs + state machine
-    expect(groups).toHaveLength(HANDLER_NAMES.length + 2);
+    // 5 functions + API access logs + state machine + event archive delivery (Firehose)
+    expect(groups).toHaveLength(HANDLER_NAMES.length + 3);
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(config.logRetentionDays);
   });
 

@@ -2,9 +2,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBusinessUnitConfig } from '../../config/load.ts';
 import type { BusinessUnitConfig } from '../../config/schema.ts';
+import { archivePrefix } from '../../infra/archive/layout.ts';
 import { HANDLER_NAMES } from '../../infra/constructs/leadflow-function.ts';
 import { readTemplate, type SynthesizedUnit, synthesizeBusinessUnit } from '../../infra/synth.ts';
-import { EVENT_ROUTES } from '../../workflows/event-routes.ts';
+import { EVENT_ROUTES, isLambdaRoute } from '../../workflows/event-routes.ts';
 
 let config: BusinessUnitConfig;
 let unit: SynthesizedUnit;
@@ -50,7 +51,10 @@ describe('synthesizeBusinessUnit', () => {
       EVENT_ROUTES.map((r) => ({
         id: r.id,
         eventPattern: { source: r.sources, 'detail-type': r.detailTypes },
-        handlers: [r.target],
+        handlers: isLambdaRoute(r) ? [r.target] : [],
+        deliveryStreams: isLambdaRoute(r)
+          ? []
+          : [expect.objectContaining({ prefix: archivePrefix(config.name), compression: 'GZIP' })],
       })),
     );
   });

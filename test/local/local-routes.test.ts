@@ -43,14 +43,44 @@ describe('read-only local endpoints keep working', () => {
     expect(health.status).toBe(200);
     expect(JSON.parse(health.text)).toMatchObject({ status: 'ok', businessUnit: 'demo' });
     const outbox = await rawRequest(h.url, { path: '/outbox' });
-    expect(outbox.status).toBe(302);
-    expect(outbox.headers.location).toBe(h.local.ses.outboxUrl);
+    expect(outbox.status).toBe(200);
+    expect(outbox.text).toContain('New lead for you: Eva Schmidt (Acme GmbH)');
     const events = await rawRequest(h.url, { path: '/_local/events' });
     expect(events.status).toBe(200);
     expect(Array.isArray(JSON.parse(events.text))).toBe(true);
     const executions = await rawRequest(h.url, { path: '/_local/executions' });
     expect(executions.status).toBe(200);
     expect((JSON.parse(executions.text) as Array<{ name: string }>).map((e) => e.name)).toContain(leadId);
+  });
+});
+
+describe('GET /outbox', () => {
+  it('shows each HTML mail in a sandboxed frame (no scripts, no same-origin access), escaped into srcdoc', async () => {
+    const outbox = await rawRequest(h.url, { path: '/outbox' });
+    expect(outbox.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(outbox.headers['content-security-policy']).toContain("script-src 'none'");
+    const frames = [...outbox.text.matchAll(/<iframe ([^>]*)>/g)].map((m) => m[1] ?? '');
+    expect(frames.length).toBeGreaterThan(0);
+    for (const frame of frames) {
+      const sandbox = /sandbox="([^"]*)"/.exec(frame)?.[1] ?? '';
+      expect(sandbox.split(' ').sort()).toEqual([
+        'allow-popups',
+        'allow-popups-to-escape-sandbox',
+        'allow-top-navigation-by-user-activation',
+      ]);
+      const srcdoc = /srcdoc="([^"]*)"/.exec(frame)?.[1] ?? '';
+      // The mail's markup is an attribute value: escaped, so it cannot end the iframe tag.
+      expect(srcdoc).toMatch(/^&lt;!doctype html&gt;/);
+      expect(srcdoc).not.toContain('<');
+      expect(srcdoc).toContain('&lt;base target=&quot;_top&quot;&gt;');
+    }
+    expect(outbox.text).toContain('<details><summary>Text version</summary>');
+  });
+
+  it('answers only to a loopback Host with the runtime’s port (it shows live action links)', async () => {
+    const res = await rawRequest(h.url, { path: '/outbox', headers: { host: `evil.example:${port}` } });
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain('New lead for you');
   });
 });
 

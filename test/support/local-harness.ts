@@ -55,40 +55,35 @@ export const freePort = () =>
     });
   });
 
-let processPorts: Promise<{ dynamodb: number; ses: number; aws: number }> | undefined;
-/**
- * SDK clients live for the whole process (as on a warm Lambda) and keep the endpoints they were
- * created with, so every runtime a test process starts serves its stand-ins on the same ports.
- */
-const servicePortsOfThisProcess = () => {
-  processPorts ??= (async () => ({
-    dynamodb: await freePort(),
-    ses: await freePort(),
-    aws: await freePort(),
-  }))();
-  return processPorts;
-};
-
 export async function startHarness(options: {
   start: string;
   config?: BusinessUnitConfig;
   dataDir?: string;
+  /** Where the bus writes the local event archive (none by default, in memory). */
+  eventArchiveDir?: string;
   clock?: VirtualClock;
   servicePorts?: { dynamodb?: number; ses?: number; aws?: number };
   keyDir?: string;
   resume?: boolean;
   alterDefinition?: LeadflowLocalOptions['alterDefinition'];
+  /** How handlers reach the embedded services (default in-process; `http` over their endpoints). */
+  transport?: LeadflowLocalOptions['transport'];
+  /** Run the stack's schedules (scorecard digest, pace alerts); off by default so mail counts stay exact. */
+  schedules?: boolean;
 }): Promise<Harness> {
   const clock = options.clock ?? new VirtualClock({ mode: 'manual', start: new Date(options.start) });
   const local = await startLeadflowLocal({
     unit: options.config ?? unitConfig(),
     port: 0,
     ...(options.dataDir ? { dataDir: options.dataDir } : { inMemory: true }),
+    eventArchiveDir: options.eventArchiveDir,
     clock,
     keyDir: options.keyDir ?? mkdtempSync(join(tmpdir(), 'leadflow-keys-')),
     resume: options.resume,
     alterDefinition: options.alterDefinition,
-    servicePorts: options.servicePorts ?? (await servicePortsOfThisProcess()),
+    servicePorts: options.servicePorts,
+    transport: options.transport,
+    schedules: options.schedules ?? false,
   });
   const opsToken = await local.issuer.issueToken({ role: 'ops', email: 'ops@demo.example.com' });
   const driver = new LeadflowDriver(local);

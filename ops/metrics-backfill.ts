@@ -6,13 +6,12 @@
  * table (`leadflow-<unit>`) with the usual credentials; with --local, the local runtime's store
  * under --data-dir (default .leadflow/data/<unit>; stop `npm start` first, the store takes a lock).
  */
-import { join, resolve } from 'node:path';
 import { loadBusinessUnitConfig } from '../config/load.ts';
 import { unitResourceNames } from '../config/resource-names.ts';
 import { DynamoLeadReports } from '../functions/adapters/lead-reports.ts';
 import { DynamoMetricsStore } from '../functions/adapters/metrics-store.ts';
 import { backfillMetrics } from '../functions/use-cases/record-metrics.ts';
-import { startEmbeddedDynamoDb } from '../local/embedded/dynamodb.ts';
+import { openUnitStore } from '../local/embedded/unit-store.ts';
 import { parseArgs } from '../simulator/cli/args.ts';
 
 const args = parseArgs(process.argv.slice(2));
@@ -35,16 +34,7 @@ const date = (name: string, fallback: string) => {
 
 const config = await loadBusinessUnitConfig(unit);
 const local = args.has('local') || args.has('data-dir');
-const store = local
-  ? await startEmbeddedDynamoDb({ dataDir: resolve(args.get('data-dir') ?? join('.leadflow', 'data', unit)) })
-  : undefined;
-if (store)
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-    AWS_REGION: 'eu-central-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
+const store = await openUnitStore({ unit, local, dataDir: args.get('data-dir') });
 try {
   const table = unitResourceNames(unit).table;
   const { leads, recorded } = await backfillMetrics(
@@ -55,6 +45,12 @@ try {
   console.log(
     `${leads} leads of unit ${unit} replayed: ${recorded} events recorded, the rest already counted`,
   );
+} catch (error) {
+  if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+  console.error(
+    `No table ${unitResourceNames(unit).table} ${local ? 'in that data directory (is it the runtime’s --data-dir?)' : 'in this account and region'}`,
+  );
+  process.exitCode = 1;
 } finally {
-  await store?.close();
+  await store.close();
 }

@@ -7,11 +7,10 @@
  * takes a lock).
  */
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { loadBusinessUnitConfig } from '../../config/load.ts';
 import { unitResourceNames } from '../../config/resource-names.ts';
 import { LeadStore } from '../../functions/adapters/lead-store.ts';
-import { startEmbeddedDynamoDb } from '../../local/embedded/dynamodb.ts';
+import { openUnitStore } from '../../local/embedded/unit-store.ts';
 import { exportHistory } from '../export.ts';
 import { parseArgs } from './args.ts';
 
@@ -34,16 +33,7 @@ const instant = (name: string) => {
 
 const config = await loadBusinessUnitConfig(unit);
 const local = args.has('local') || args.has('data-dir');
-const store = local
-  ? await startEmbeddedDynamoDb({ dataDir: resolve(args.get('data-dir') ?? join('.leadflow', 'data', unit)) })
-  : undefined;
-if (store)
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-    AWS_REGION: 'eu-central-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
+const store = await openUnitStore({ unit, local, dataDir: args.get('data-dir') });
 try {
   const { history, assumptions } = await exportHistory(new LeadStore(unitResourceNames(unit).table), config, {
     from: instant('from'),
@@ -62,5 +52,5 @@ try {
   );
   process.exitCode = 1;
 } finally {
-  await store?.close();
+  await store.close();
 }

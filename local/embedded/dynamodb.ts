@@ -69,19 +69,55 @@ export const startEmbeddedDynamoDb = async (
     });
   });
   const { port } = server.address() as AddressInfo;
-  const [listener] = server.listeners('request') as RequestListener[];
-  if (!listener) throw new Error('dynalite server has no request handler');
+  const [dynaliteListener] = server.listeners('request') as RequestListener[];
+  if (!dynaliteListener) throw new Error('dynalite server has no request handler');
+
+  // Requests served in-process bypass the HTTP server, whose close() only waits for its own
+  // connections: count them, so the store closes after the last one is answered, and answer
+  // any that arrive once closing began as a closed endpoint would (a retryable 503), instead of
+  // letting dynalite throw "Database is closed" outside any request.
+  let inFlight = 0;
+  let closing = false;
+  const drained: Array<() => void> = [];
+  const listener: RequestListener = (req, res) => {
+    if (closing) {
+      res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.availability#ServiceUnavailableException',
+          message: 'The local DynamoDB is shutting down',
+        }),
+      );
+      return;
+    }
+    inFlight++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      inFlight--;
+      if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    dynaliteListener(req, res);
+  };
+  server.removeListener('request', dynaliteListener);
+  server.on('request', listener);
 
   return {
     endpoint: `http://${host}:${port}`,
     listener,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      closing = true;
+      if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
+      await new Promise<void>((resolve, reject) => {
         // dynalite's close() also closes LevelDB once the HTTP server is done; idle keep-alive
         // sockets from SDK clients would otherwise keep it waiting.
         server.close((error?: Error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 };
 

@@ -371,6 +371,20 @@ export const BusinessUnitConfig = z.object({
   email: z.object({
     sender: email,
     alertRecipients: z.object({ ops: z.array(email).min(1), salesManagers: z.array(email).default([]) }),
+    /**
+     * Each rep's daily digest of their open leads, at `localTime` in the rep's own time zone (their
+     * calendar's, else the unit's), on the business days of that calendar. `enabled: false`
+     * removes its schedule.
+     */
+    repDigest: z
+      .object({
+        enabled: z.boolean().default(true),
+        localTime: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24h)')
+          .default('08:00'),
+      })
+      .default({ enabled: true, localTime: '08:00' }),
   }),
   spam: z.object({
     honeypotField: z

@@ -1,19 +1,24 @@
 /**
- * EventBridge Scheduler -> the scorecard's mail (use-cases/scorecard-mail.ts): the weekly digest
- * to both teams, and the daily pace alerts. The schedules (domain/scorecard/report-schedules.ts)
- * pass the task and the instant they fired for; a manual invocation may leave the instant out
- * (then: now).
+ * EventBridge Scheduler -> the scheduled mail: the weekly digest to both teams and the daily
+ * pace alerts (use-cases/scorecard-mail.ts), and each rep's daily digest of their open leads
+ * (use-cases/rep-digest.ts). The schedules (domain/scorecard/report-schedules.ts) pass the task
+ * and the instant they fired for; a manual invocation may leave the instant out (then: now).
  */
 import middy from '@middy/core';
 import * as z from 'zod';
+import { SignedActionLinks } from '../adapters/action-links.ts';
 import { DynamoAlertOutbox, REPORTS_PARTITION } from '../adapters/alert-outbox.ts';
+import { DynamoLeadSearch } from '../adapters/lead-search.ts';
 import { Mailer } from '../adapters/mailer.ts';
 import { DynamoMetricsStore } from '../adapters/metrics-store.ts';
+import { DynamoRosterStore } from '../adapters/roster-store.ts';
+import { actionSigningKey } from '../adapters/signing-key.ts';
 import { REPORT_TASKS } from '../domain/scorecard/report-schedules.ts';
 import { clock } from '../runtime/clock.ts';
 import { ENV, requiredEnv } from '../runtime/env.ts';
 import { logger } from '../runtime/logger.ts';
 import { unitConfig } from '../runtime/unit-config.ts';
+import { type RepDigestPorts, type RepDigestRun, sendRepDigests } from '../use-cases/rep-digest.ts';
 import {
   type MailRun,
   type PaceAlertRun,
@@ -24,7 +29,7 @@ import {
 
 const config = unitConfig();
 const tableName = requiredEnv(ENV.tableName);
-const ports: ScorecardMailPorts = {
+const ports: ScorecardMailPorts & RepDigestPorts = {
   config,
   clock,
   metrics: new DynamoMetricsStore(tableName),
@@ -32,25 +37,35 @@ const ports: ScorecardMailPorts = {
     configurationSet: process.env[ENV.sesConfigurationSet],
   }),
   outbox: new DynamoAlertOutbox(tableName, REPORTS_PARTITION),
+  // The rep digest: each rep's load and leads, the roster ops keep, and the links' signing key.
+  queue: new DynamoLeadSearch(tableName),
+  roster: new DynamoRosterStore(tableName),
+  actionLinks: new SignedActionLinks(config, process.env[ENV.actionsBaseUrl], () => actionSigningKey(config)),
 };
+
+const runTask = {
+  'weekly-digest': sendWeeklyDigest,
+  'pace-alerts': sendPaceAlerts,
+  'rep-digest': sendRepDigests,
+} satisfies Record<(typeof REPORT_TASKS)[number], (p: typeof ports, at: Date) => Promise<unknown>>;
 
 export const ScheduledRun = z.object({
   task: z.enum(REPORT_TASKS),
   scheduledTime: z.iso.datetime({ offset: true }).optional(),
 });
 
-export const handler = middy<unknown, MailRun | PaceAlertRun>().handler(async (event) => {
+export const handler = middy<unknown, MailRun | PaceAlertRun | RepDigestRun>().handler(async (event) => {
   const parsed = ScheduledRun.safeParse(event);
   // A malformed input is a broken schedule: fail, so its retries and the error alarm show it.
   if (!parsed.success) throw new Error(`Not a scorecard mail run: ${z.prettifyError(parsed.error)}`);
   const { task, scheduledTime } = parsed.data;
   const at = scheduledTime ? new Date(scheduledTime) : clock.now();
-  const run = task === 'weekly-digest' ? await sendWeeklyDigest(ports, at) : await sendPaceAlerts(ports, at);
+  const run: MailRun | PaceAlertRun | RepDigestRun = await runTask[task](ports, at);
   // Markers carry addresses: log counts only.
-  logger.info('Scorecard mail', {
+  logger.info('Scheduled mail', {
     task,
     scheduledTime: at.toISOString(),
-    ...('skipped' in run ? run : { period: run.period, sent: run.sent.length, alreadySent: run.alreadySent }),
+    ...('skipped' in run ? run : { ...run, sent: run.sent.length }),
   });
   return run;
 });

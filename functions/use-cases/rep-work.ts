@@ -7,6 +7,7 @@
  * on the lead as read and again on the read the activity's write is conditioned on, so a lead
  * reassigned in between is not touched by its former owner.
  */
+import type { Rep } from '../../config/schema.ts';
 import type { Lead, Owner } from '../domain/lead.ts';
 import { byDeadline } from '../domain/lead-queue.ts';
 import { repsOf } from '../domain/roster.ts';
@@ -25,11 +26,21 @@ export type RepWorkPorts = ActivityPorts & { queue: RepQueue; roster: RosterStor
 /** The caller's open leads (every rep of the roster they are), soonest deadline first. */
 export async function myOpenLeads(ports: RepWorkPorts, caller: RepCaller): Promise<Lead[]> {
   const teams = (await ports.roster.current())?.teams ?? ports.config.routing.teams;
+  return openLeadsHeldBy(ports.queue, repsOf(teams, caller), (owner) => caller.owns(owner));
+}
+
+/**
+ * The open leads the reps' loads name and `owns` accepts, soonest deadline first. The load can
+ * lag a reassignment by a moment: only leads owned now count.
+ */
+export async function openLeadsHeldBy(
+  queue: RepQueue,
+  reps: readonly Pick<Rep, 'id'>[],
+  owns: (owner: Owner | undefined) => boolean,
+): Promise<Lead[]> {
   const leads = new Map<string, Lead>();
-  // The load can lag a reassignment by a moment: only leads the caller owns now.
-  for (const rep of repsOf(teams, caller))
-    for (const lead of await ports.queue.leadsHeldBy(rep.id))
-      if (caller.owns(lead.owner)) leads.set(lead.leadId, lead);
+  for (const rep of reps)
+    for (const lead of await queue.leadsHeldBy(rep.id)) if (owns(lead.owner)) leads.set(lead.leadId, lead);
   return [...leads.values()].sort(byDeadline);
 }
 

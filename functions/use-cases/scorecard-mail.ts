@@ -27,23 +27,29 @@ export interface ScorecardMailPorts extends ReportPorts {
   outbox: AlertOutbox;
 }
 
-export interface MailRun {
-  period: Period;
+/** What `deliver` needs: the unit (its name keys the outbox), the clock, the mailer and outbox. */
+export type DeliveryPorts = Pick<ScorecardMailPorts, 'config' | 'clock' | 'mailer' | 'outbox'>;
+
+export interface DeliveryTally {
   /** `<marker>#<address>` of each mail this run sent. */
   sent: string[];
   /** How many mails were already sent by an earlier run. */
   alreadySent: number;
 }
 
+export interface MailRun extends DeliveryTally {
+  period: Period;
+}
+
 export type PaceAlertRun = MailRun | { skipped: 'not a business day' };
 
 /** Records, sends and marks one mail per recipient; a mail already marked sent is left alone. */
-async function deliver(
-  ports: ScorecardMailPorts,
+export async function deliver(
+  ports: DeliveryPorts,
   marker: string,
   message: Omit<EmailMessage, 'to'>,
   to: readonly string[],
-  run: MailRun,
+  run: DeliveryTally,
 ): Promise<void> {
   const subject = ports.config.name;
   for (const address of to) {

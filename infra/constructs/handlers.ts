@@ -106,9 +106,13 @@ export const TABLE_ACCESS: Readonly<Record<HandlerName, TableAccess | null>> = {
   // lead's facts (METRICS#FACTS#), PutItem its day index entries, UpdateItem the facts with the
   // event's counter increments (conditional on their revision). No Query: reading is the reports'.
   'record-metrics': { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
-  // scorecard-mail (functions/handlers/scorecard-mail.ts, use-cases/scorecard-mail.ts): as reports,
-  // Query the day index and BatchGetItem the facts; UpdateItem the outbox (REPORTS#<unit>).
-  'scorecard-mail': { actions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] },
+  // scorecard-mail (functions/handlers/scorecard-mail.ts, use-cases/scorecard-mail.ts and
+  // rep-digest.ts): as reports, Query the day index and BatchGetItem the facts; UpdateItem the
+  // outbox (REPORTS#<unit>); for the rep digest, as GET /me/leads, GetItem the roster and each
+  // rep's load (REP#<id>) and BatchGetItem the leads it names.
+  'scorecard-mail': {
+    actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+  },
   // board (functions/handlers/board.ts): as rep-api (queue, activity) and the ops-api calls it
   // shares: Query gsi1 (search), BatchGetItem a page's leads, GetItem the lead and the roster,
   // UpdateItem reassign/pause/resume and the wait handshake, PutItem archived timeline items.
@@ -158,7 +162,7 @@ export class LeadflowHandlers extends Construct {
   readonly opsApi: LeadflowFunction;
   /** Lifecycle events → the scorecard's counters and lead facts (the metrics projection). */
   readonly recordMetrics: LeadflowFunction;
-  /** EventBridge Scheduler: the weekly scorecard digest and the daily pace alerts, by SES. */
+  /** EventBridge Scheduler: the weekly scorecard digest, the daily pace alerts and rep digests, by SES. */
   readonly scorecardMail: LeadflowFunction;
   /** GET /board and its forms: the leads board, acting through the rep and ops use cases. */
   readonly board: LeadflowFunction;
@@ -209,8 +213,10 @@ export class LeadflowHandlers extends Construct {
     this.board = fn('board', 'The leads board: queues, countdowns and actions').publishTo(bus);
     this.scorecardMail = fn(
       'scorecard-mail',
-      'Mails the weekly scorecard digest and the pace alerts',
+      "Mails the weekly scorecard digest, the pace alerts and each rep's daily digest",
     ).allowSendEmail(config.email.sender, names.configurationSet);
+    // The rep digest signs each lead's action links as the lifecycle's mails do.
+    if (signingKey?.source === 'ssm') this.scorecardMail.allowReadSecureParameter(signingKey.name);
   }
 
   /** Every function, for alarms and the dashboard. */

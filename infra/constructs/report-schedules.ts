@@ -1,5 +1,5 @@
 /**
- * The scorecard's mail on a clock: one EventBridge Scheduler schedule per row of
+ * The scheduled mail (the scorecard's and the reps' daily digest): one EventBridge Scheduler schedule per row of
  * `reportSchedules(config)` (functions/domain/scorecard/report-schedules.ts), in the unit's time
  * zone, invoking the scorecard-mail function with the row's input. The local runtime reads these
  * schedules back from the synthesized template (infra/synth.ts) and runs them on its clock, so
@@ -30,7 +30,7 @@ export interface ReportSchedulesProps {
 
 export class ReportSchedules extends Construct {
   readonly schedules: Schedule[];
-  /** What both schedules invoke the function as: lambda:InvokeFunction on it, nothing else. */
+  /** What every schedule invokes the function as: lambda:InvokeFunction on it, nothing else. */
   readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ReportSchedulesProps) {

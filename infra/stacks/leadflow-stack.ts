@@ -82,7 +82,9 @@ export class LeadflowStack extends Stack {
       .addEnvironment(ENV.authAudience, this.auth.audience.join(','))
       .addEnvironment(ENV.authJwksUrl, `${this.auth.issuer.replace(/\/$/, '')}/.well-known/jwks.json`);
     // Rep mails link to the API's /actions/{token} (or to the unit's own `actions.baseUrl`).
-    this.handlers.lifecycleStep.addEnvironment(ENV.actionsBaseUrl, config.actions.baseUrl ?? this.api.url);
+    const actionsBaseUrl = config.actions.baseUrl ?? this.api.url;
+    this.handlers.lifecycleStep.addEnvironment(ENV.actionsBaseUrl, actionsBaseUrl);
+    this.handlers.scorecardMail.addEnvironment(ENV.actionsBaseUrl, actionsBaseUrl);
     this.mailFeedback = new MailFeedback(this, 'MailFeedback', {
       config,
       sesFeedback: this.handlers.sesFeedback,

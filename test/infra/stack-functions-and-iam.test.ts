@@ -118,24 +118,27 @@ describe('functions', () => {
     expect(env.AUTH_JWKS).toBeUndefined();
   });
 
-  it('give lifecycle-step the SES configuration set and the base URL of the action links (the API)', () => {
-    const env = (
-      functionProperties(template, 'lifecycle-step').Environment as { Variables: Record<string, unknown> }
-    ).Variables;
-    expect(env.SES_CONFIGURATION_SET).toBe('leadflow-demo');
-    expect(env.ACTIONS_BASE_URL).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          'https://',
-          { Ref: logicalIdOf(template, 'AWS::ApiGatewayV2::Api') },
-          '.execute-api.eu-central-1.',
-          { Ref: 'AWS::URLSuffix' },
-          '/',
+  it.each(['lifecycle-step', 'scorecard-mail'] as const)(
+    'give %s the SES configuration set and the base URL of the action links (the API)',
+    (handler) => {
+      const env = (
+        functionProperties(template, handler).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(env.SES_CONFIGURATION_SET).toBe('leadflow-demo');
+      expect(env.ACTIONS_BASE_URL).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            { Ref: logicalIdOf(template, 'AWS::ApiGatewayV2::Api') },
+            '.execute-api.eu-central-1.',
+            { Ref: 'AWS::URLSuffix' },
+            '/',
+          ],
         ],
-      ],
-    });
-  });
+      });
+    },
+  );
 });
 
 describe('least privilege', () => {
@@ -269,9 +272,11 @@ describe('least privilege', () => {
         .concat([...on(bus, 'events:PutEvents'), ...on({ Ref: stateMachineId }, 'states:SendTaskSuccess')]),
       // Read-only: the metrics day index names the leads, their facts are read in batches.
       reports: on(table, 'dynamodb:Query', 'dynamodb:BatchGetItem'),
-      // Scheduled: reads as reports does, keeps its outbox (UpdateItem), mails as the sender only.
+      // Scheduled: reads as reports does, keeps its outbox (UpdateItem), mails as the sender only;
+      // the rep digest reads the roster and rep loads (GetItem) and their leads (BatchGetItem).
+      // No SSM: the demo unit has no signing key.
       'scorecard-mail': [
-        ...on(table, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'),
+        ...on(table, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'),
         ...on(inUnitRegion('ses', `identity/${config.email.sender}`), 'ses:SendEmail'),
         ...on(inUnitRegion('ses', 'identity/demo.example.com'), 'ses:SendEmail'),
         ...on(inUnitRegion('ses', 'configuration-set/leadflow-demo'), 'ses:SendEmail'),
@@ -327,7 +332,9 @@ describe('least privilege', () => {
         index: 'gsi1',
       },
       'record-metrics': { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
-      'scorecard-mail': { actions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] },
+      'scorecard-mail': {
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      },
       board: {
         actions: [
           'dynamodb:GetItem',

@@ -124,8 +124,8 @@ describe('action link key (emea: in SSM)', () => {
     emea = buildStack(await loadBusinessUnitConfig('emea'));
   });
 
-  it('is read by lifecycle-step (signs) and lead-actions (verifies), exactly that parameter', () => {
-    for (const handler of ['lifecycle-step', 'lead-actions'] as const) {
+  it('is read by lifecycle-step and scorecard-mail (sign) and lead-actions (verifies), exactly that parameter', () => {
+    for (const handler of ['lifecycle-step', 'scorecard-mail', 'lead-actions'] as const) {
       const ssm = statementsOf(emea.template, handler).filter((s) => s.Action.includes('ssm:GetParameter'));
       expect(ssm, handler).toHaveLength(1);
       expect(JSON.stringify(ssm[0]?.Resource)).toContain(':parameter/leadflow/emea/action-link-key"');
@@ -137,7 +137,7 @@ describe('action link key (emea: in SSM)', () => {
   });
 
   it('is not granted to anyone in a unit without a key (demo)', () => {
-    for (const handler of ['lifecycle-step', 'lead-actions'] as const)
+    for (const handler of ['lifecycle-step', 'scorecard-mail', 'lead-actions'] as const)
       expect(actionsOf(statementsOf(template, handler)).filter((a) => /^(ssm|kms):/.test(a))).toEqual([]);
   });
 });

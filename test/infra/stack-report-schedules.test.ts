@@ -1,7 +1,8 @@
 /**
- * The scorecard's mail on a clock: two EventBridge Scheduler schedules in the unit's time zone
- * (the weekly digest, the daily pace check) invoking scorecard-mail with their task and the
- * instant they fired for, through a role that may invoke that function and nothing else.
+ * The scheduled mail on a clock: EventBridge Scheduler schedules in the unit's time zone (the
+ * weekly digest, the daily pace check, the hourly run of the reps' daily digest) invoking
+ * scorecard-mail with their task and the instant they fired for, through a role that may invoke
+ * that function and nothing else.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ const schedulesOf = (t: Template): Array<Record<string, unknown> & { row: unknow
   }));
 
 describe('report schedules', () => {
-  it("are the weekly digest and the daily pace check, in the unit's time zone", () => {
+  it("are the weekly digest, the daily pace check and the hourly rep digest, in the unit's time zone", () => {
     const fnArn = { 'Fn::GetAtt': [functionId(template, 'scorecard-mail'), 'Arn'] };
     expect(schedulesOf(template)).toEqual([
       expect.objectContaining({
@@ -50,8 +51,22 @@ describe('report schedules', () => {
           Input: JSON.stringify({ task: 'pace-alerts', scheduledTime: '<aws.scheduler.scheduled-time>' }),
         }),
       }),
+      expect.objectContaining({
+        row: 'RepDigest',
+        // email.repDigest: 08:00 in each rep's zone, which may be any: every hour on the minute.
+        ScheduleExpression: 'cron(0 * * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: expect.objectContaining({
+          Arn: fnArn,
+          Input: JSON.stringify({ task: 'rep-digest', scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+        }),
+      }),
     ]);
     expect(config.agreement.digest).toEqual({ weekday: 'mon', localTime: '08:00' });
+    expect(config.email.repDigest).toEqual({ enabled: true, localTime: '08:00' });
   });
 
   it('follow the unit: its digest day, time and time zone', () => {
@@ -60,12 +75,20 @@ describe('report schedules', () => {
         raw.timezone = 'America/New_York';
         raw.calendar = { ...raw.calendar, timezone: 'America/New_York' };
         raw.agreement = { ...raw.agreement, digest: { weekday: 'fri', localTime: '16:45' } } as never;
+        raw.email = { ...raw.email, repDigest: { localTime: '07:30' } } as never;
       }),
     ).template;
     expect(schedulesOf(other).map((s) => [s.ScheduleExpression, s.ScheduleExpressionTimezone])).toEqual([
       ['cron(45 16 ? * FRI *)', 'America/New_York'],
       ['cron(45 16 * * ? *)', 'America/New_York'],
+      ['cron(30 * * * ? *)', 'America/New_York'],
     ]);
+    const withoutRepDigest = buildStack(
+      unitConfig(emea, (raw) => {
+        raw.email = { ...raw.email, repDigest: { enabled: false } } as never;
+      }),
+    ).template;
+    expect(schedulesOf(withoutRepDigest).map((s) => s.row)).toEqual(['WeeklyDigest', 'PaceAlerts']);
   });
 
   it("assume one role, only for the account's schedules, that may invoke scorecard-mail and nothing else", () => {
@@ -84,7 +107,7 @@ describe('report schedules', () => {
           Effect: 'Allow',
           Action: 'sts:AssumeRole',
           Principal: { Service: 'scheduler.amazonaws.com' },
-          // Only schedules of this account's default group (the two above) may pass it.
+          // Only schedules of this account's default group (the three above) may pass it.
           Condition: {
             StringEquals: {
               'aws:SourceAccount': { Ref: 'AWS::AccountId' },

@@ -100,6 +100,13 @@ it('each function calls only the DynamoDB actions it is granted, and uses each g
   // The weekly digest (scorecard-mail, as its schedule invokes it): reads as reports does, then
   // records each recipient's mail in the outbox and marks it sent.
   await h.local.invoker.invoke('scorecard-mail', { task: 'weekly-digest' });
+  // The reps' daily digest (scorecard-mail, as its hourly schedule invokes it at 08:00 Berlin):
+  // the roster and each rep's load (GetItem), the leads a load names (BatchGetItem), the outbox.
+  const digests = (await h.local.invoker.invoke('scorecard-mail', {
+    task: 'rep-digest',
+    scheduledTime: '2026-03-24T07:00:00Z',
+  })) as { sent: string[] };
+  expect(digests.sent.length).toBeGreaterThan(0);
   h.local.stepFunctions.start(`${ghost}-r1`, JSON.stringify({ leadId: ghost, resumeAt: 'assigned' }));
   await h.settle();
 

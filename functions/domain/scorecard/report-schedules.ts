@@ -1,5 +1,5 @@
 /**
- * When the scorecard mails go out and which period each covers: the one definition the stack's
+ * When the scheduled mails go out and which period each covers: the one definition the stack's
  * EventBridge Scheduler schedules are built from (infra/constructs/report-schedules.ts), which
  * the local runtime reads back from the synthesized template and runs on its clock.
  *
@@ -7,13 +7,17 @@
  *   the seven local days before the day it is sent (Monday to Sunday with the default Monday).
  * - The pace alerts are checked every day at the same local time, on the month so far, and only
  *   on the unit's business days (a weekend or holiday moves no deadline and no commitment).
+ * - The reps' daily digest (domain/rep-digest.ts) runs every hour at the configured minute: reps
+ *   may keep their own calendars in other time zones, and the roster changes without a deploy,
+ *   so no fixed set of local schedules can cover them. Each run mails the reps whose local time
+ *   has just reached `email.repDigest.localTime`.
  */
 import type { BusinessUnitConfig } from '../../../config/schema.ts';
 import { addDays, type Instant, isBusinessDay, localDate, monthBounds, monthOf } from '../agreement/dates.ts';
 import { digestSchedule } from './digest.ts';
 import type { Period } from './types.ts';
 
-export const REPORT_TASKS = ['weekly-digest', 'pace-alerts'] as const;
+export const REPORT_TASKS = ['weekly-digest', 'pace-alerts', 'rep-digest'] as const;
 export type ReportTask = (typeof REPORT_TASKS)[number];
 
 /**
@@ -25,7 +29,7 @@ export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
 
 export interface ReportSchedule {
   /** Construct id and schedule name suffix. */
-  id: 'WeeklyDigest' | 'PaceAlerts';
+  id: 'WeeklyDigest' | 'PaceAlerts' | 'RepDigest';
   task: ReportTask;
   /** EventBridge Scheduler `cron(minutes hours day-of-month month day-of-week year)`. */
   expression: string;
@@ -39,7 +43,8 @@ export interface ReportSchedule {
 export function reportSchedules(config: BusinessUnitConfig): ReportSchedule[] {
   const digest = digestSchedule(config);
   const [hours, minutes] = digest.localTime.split(':').map(Number);
-  return [
+  const repDigest = config.email.repDigest;
+  const rows: ReportSchedule[] = [
     {
       id: 'WeeklyDigest',
       task: 'weekly-digest',
@@ -57,6 +62,18 @@ export function reportSchedules(config: BusinessUnitConfig): ReportSchedule[] {
       input: { task: 'pace-alerts', scheduledTime: SCHEDULED_TIME },
     },
   ];
+  if (repDigest.enabled)
+    rows.push({
+      id: 'RepDigest',
+      task: 'rep-digest',
+      // Hourly in the unit's zone: a rep whose zone is off by a fraction of an hour gets it at
+      // the first run after their local time (domain/rep-digest.ts).
+      expression: `cron(${Number(repDigest.localTime.slice(3))} * * * ? *)`,
+      timezone: config.timezone,
+      description: `Leadflow ${config.name}: each rep's daily digest of their open leads, at ${repDigest.localTime} their time`,
+      input: { task: 'rep-digest', scheduledTime: SCHEDULED_TIME },
+    });
+  return rows;
 }
 
 /** The seven local days before the day `at` falls on: what a digest sent at `at` reports. */

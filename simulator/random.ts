@@ -57,6 +57,18 @@ export class Random {
     return item;
   }
 
+  /** One of `items`, each as likely as its weight against the others' (one draw). */
+  weighted<T>(items: readonly T[], weight: (item: T) => number): T {
+    let roll = this.next() * items.reduce((sum, item) => sum + weight(item), 0);
+    for (const item of items) {
+      roll -= weight(item);
+      if (roll < 0) return item;
+    }
+    const last = items.at(-1);
+    if (last === undefined) throw new RangeError('weighted pick from an empty list');
+    return last;
+  }
+
   /** A standard normal draw (Box-Muller). */
   normal(): number {
     const u = 1 - this.next();

@@ -17,10 +17,9 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scorecard } from '../../functions/domain/scorecard/types.ts';
-import { ARCHIVE_COLUMNS, duckDbType } from '../../infra/archive/layout.ts';
 import {
   ARCHIVE_TABLE_NAME,
   type ArchiveQuery,
@@ -28,6 +27,7 @@ import {
   archiveQueries,
 } from '../../infra/archive/queries.ts';
 import { contactSales, contentLead } from '../../local/driver.ts';
+import { openArchiveInDuckDb, runArchiveQuery } from '../support/archive-duckdb.ts';
 import { type Harness, startHarness } from '../support/local-harness.ts';
 
 const READ_AT = '2026-03-23T11:30:00Z';
@@ -38,53 +38,7 @@ let archiveDir: string;
 let card: Scorecard;
 let duck: DuckDBConnection;
 
-/**
- * Athena (Trino) → DuckDB: the queries keep Athena's spelling; DuckDB gets macros of the same
- * names and two textual changes. Each difference is listed in docs/scorecard.md.
- */
-async function speakAthena(db: DuckDBConnection): Promise<void> {
-  // Trino parses ISO 8601 with from_iso8601_timestamp; DuckDB casts.
-  await db.run('CREATE MACRO from_iso8601_timestamp(text) AS CAST(text AS TIMESTAMPTZ)');
-  // Trino's at_timezone(ts, zone) is DuckDB's timezone(zone, ts) (arguments swapped).
-  await db.run('CREATE MACRO at_timezone(ts, zone) AS timezone(zone, ts)');
-  // Seconds since the epoch.
-  await db.run('CREATE MACRO to_unixtime(ts) AS epoch(ts)');
-  // Athena's approx_percentile is approximate (t-digest); quantile_disc is the exact nearest
-  // rank the scorecard uses, which approx_percentile approaches.
-  await db.run('CREATE MACRO approx_percentile(x, p) AS quantile_disc(x, p)');
-}
-
-function inDuckDbDialect(sql: string, now: string): string {
-  return (
-    sql
-      // Trino's regexp_replace replaces every match; DuckDB's only the first without 'g'.
-      .replaceAll(`'\\s+', ' ')`, `'\\s+', ' ', 'g')`)
-      // "Judged now": the scorecard's now is the runtime's virtual clock, not this machine's.
-      .replaceAll('current_timestamp', `TIMESTAMPTZ '${now}'`)
-  );
-}
-
-/** The Glue table over the local archive: same columns (types from the same list), same partitions. */
-async function archiveTable(db: DuckDBConnection, dir: string, unit: string): Promise<void> {
-  const columns = ARCHIVE_COLUMNS.map((c) => `'${c.jsonKey}': '${duckDbType(c.type)}'`).join(', ');
-  const select = ARCHIVE_COLUMNS.map((c) => `"${c.jsonKey}" AS ${c.name}`).join(', ');
-  const schema = archiveDatabaseName(unit);
-  await db.run(`CREATE SCHEMA ${schema}`);
-  await db.run(
-    `CREATE VIEW ${schema}.${ARCHIVE_TABLE_NAME} AS SELECT ${select}, unit, dt FROM read_json(
-      '${join(dir, 'events', '**', '*.ndjson')}', format = 'newline_delimited', columns = {${columns}},
-      hive_partitioning = true, hive_types = {'unit': 'VARCHAR', 'dt': 'VARCHAR'})`,
-  );
-}
-
-async function run(query: ArchiveQuery): Promise<Array<Record<string, unknown>>> {
-  const result = await duck.runAndReadAll(inDuckDbDialect(query.sql, READ_AT), [MARCH.from, MARCH.to]);
-  return result
-    .getRowObjects()
-    .map((row) =>
-      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-    );
-}
+const run = (query: ArchiveQuery) => runArchiveQuery(duck, query, MARCH, READ_AT);
 
 const query = (id: ArchiveQuery['id']) => {
   const found = archiveQueries(h.local.config).find((q) => q.id === id);
@@ -120,10 +74,7 @@ beforeAll(async () => {
   expect(response.status).toBe(200);
   card = (await response.json()) as Scorecard;
 
-  const instance = await DuckDBInstance.create(':memory:');
-  duck = await instance.connect();
-  await speakAthena(duck);
-  await archiveTable(duck, archiveDir, h.local.config.name);
+  duck = await openArchiveInDuckDb(archiveDir, h.local.config.name);
 }, 180_000);
 
 afterAll(async () => {

@@ -3,9 +3,11 @@
  * instants, and every activity the simulated reps and marketing sent is put on the local
  * runtime's bus at the instant the simulator sent it (through HTTP capture, EventBridge and
  * the real handlers over dynalite). Each lead must take the same path through the state
- * machine and end with the same timeline.
+ * machine and end with the same timeline. The replay (simulator/replay-on-runtime.ts) is the
+ * one `npm run seed -- --days N` seeds the local runtime's store with.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayOnRuntime } from '../../simulator/replay-on-runtime.ts';
 import { generateHistory } from '../../simulator/seed.ts';
 import { type SimulationResult, simulate } from '../../simulator/simulate.ts';
 import { type Harness, startHarness } from '../support/local-harness.ts';
@@ -26,20 +28,7 @@ describe('simulator and local runtime', () => {
   beforeAll(async () => {
     simulated = await simulate(config, history, { horizonDays: HORIZON_DAYS });
     harness = await startHarness({ start: history.period.from, config });
-    // Arrivals first at equal instants, then activity in the order the simulator sent it:
-    // the order the simulator's own timers fired in.
-    const work: Array<{ at: number; run: () => Promise<unknown> }> = [
-      ...history.leads.map((lead) => ({
-        at: Date.parse(lead.arrivedAt),
-        run: () => harness.driver.capture(lead.submission),
-      })),
-      ...simulated.activities.map((a) => ({
-        at: Date.parse(a.at),
-        run: () => harness.driver.activity([{ type: a.type, detail: a.detail }]),
-      })),
-    ].sort((a, b) => a.at - b.at);
-    for (const item of work) harness.clock.at(new Date(item.at), () => void harness.clock.track(item.run));
-    await harness.runUntil(end);
+    await replayOnRuntime(harness.driver, { history, activities: simulated.activities, until: end });
   }, 600_000);
 
   afterAll(() => harness?.stop());

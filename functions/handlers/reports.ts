@@ -96,7 +96,7 @@ async function scorecardRoute(event: Event): Promise<Result> {
       'content-disposition': `attachment; filename="scorecard-${config.name}-${period.from}-${period.to}.csv"`,
     });
   if (format === 'html') {
-    // ECharts is loaded only for the page.
+    // The charts are built only for the page.
     const { charts } = await import('../domain/scorecard/charts.ts');
     return respond('html', scorecardHtml(card, { charts: charts(card) }));
   }

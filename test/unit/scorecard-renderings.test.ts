@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { charts } from '../../functions/domain/scorecard/charts.ts';
+import { barChart, charts } from '../../functions/domain/scorecard/charts.ts';
 import { csvField, scorecardCsv } from '../../functions/domain/scorecard/csv.ts';
 import { scorecardHtml } from '../../functions/domain/scorecard/html.ts';
 import { scorecard } from '../../functions/domain/scorecard/scorecard.ts';
-import { scorecardTables } from '../../functions/domain/scorecard/tables.ts';
+import { scorecardTables, type Table } from '../../functions/domain/scorecard/tables.ts';
 import { event, project, SEED_EVENTS, SEED_NOW, seedConfig, withoutAgreedReasons } from './scorecard-seed.ts';
 
 const config = seedConfig();
@@ -74,6 +74,36 @@ describe('CSV', () => {
   });
 });
 
+/** Two series over three rows, one row without a figure in the first series. */
+const figures: Table = {
+  id: 'figures',
+  caption: 'Figures',
+  columns: [
+    { label: 'Name', kind: 'text' },
+    { label: 'Budget', kind: 'count' },
+    { label: 'Spent', kind: 'number' },
+  ],
+  rows: [
+    ['<b>Tom & "Jerry"', 10, 5],
+    ['A very long reason '.repeat(3), null, 2.5],
+    ['Third', 2.5, 40],
+  ],
+};
+
+/** The bars of a chart with their figure and size. */
+function bars(svg: string): Array<{ value: number; y: number; width: number; height: number }> {
+  return [
+    ...svg.matchAll(
+      /<rect class="bar" x="[^"]+" y="([^"]+)" width="([^"]+)" height="([^"]+)"[^>]* data-value="([^"]+)"/g,
+    ),
+  ].map(([, y, width, height, value]) => ({
+    value: Number(value),
+    y: Number(y),
+    width: Number(width),
+    height: Number(height),
+  }));
+}
+
 describe('HTML', () => {
   const chartList = charts(card);
   const html = scorecardHtml(card, { charts: chartList });
@@ -89,6 +119,34 @@ describe('HTML', () => {
       expect(chart.svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     // The SQL chart carries the table's figures.
     expect(chartList[0]?.svg).toContain('>27.13<');
+  });
+
+  it('draws each bar as long as its figure, on one scale per chart, and skips a gap', () => {
+    const vertical = bars(barChart(figures, [1, 2]));
+    expect(vertical.map((b) => b.value)).toEqual([10, 5, 2.5, 2.5, 40]);
+    expect(vertical.every((b) => b.width === vertical[0]?.width)).toBe(true);
+    for (const b of vertical) expect(b.height / b.value).toBeCloseTo(240 / 40, 6);
+    const horizontal = bars(barChart(figures, [1], true));
+    expect(horizontal.map((b) => b.value)).toEqual([10, 2.5]);
+    for (const b of horizontal) expect(b.width / b.value).toBeCloseTo(420 / 10, 6);
+    // Rows run top to bottom, in the table's order.
+    expect(horizontal[0]?.y).toBeLessThan(horizontal[1]?.y ?? 0);
+  });
+
+  it('labels every row and value, escaped, with the full name when it is shortened', () => {
+    const svg = barChart(figures, [1, 2], true);
+    expect(svg).toContain('>&lt;b&gt;Tom &amp; &quot;Jerry&quot;<');
+    expect(svg).toContain('>2.5<');
+    expect(svg).toContain('>Budget<');
+    expect(svg).toContain(`<title>${'A very long reason '.repeat(3)}</title>A very long reason A ve…<`);
+    expect(svg).not.toMatch(/<b>|<script/);
+    // The page's chart of hostile rejection reasons is escaped too.
+    const hostile = charts(hostileCard()).find((c) => c.id === 'rejection-reasons');
+    expect(hostile?.svg).toContain('=hyperlink(&quot;http://x&quot;) &quot;quoted&quot;');
+  });
+
+  it('renders the same SVG for the same scorecard', () => {
+    expect(charts(card)).toEqual(charts(card));
   });
 
   it('has a table for every chart, beside it, and labels each chart', () => {

@@ -1,6 +1,6 @@
 /**
  * The scorecard: the metrics projection, the scorecard itself, its renderings (CSV, HTML), pace
- * alerts and the weekly digest. The charts (ECharts, server-side SVG) are a separate module:
+ * alerts and the weekly digest. The charts (server-side SVG) are a separate module:
  * import them from './charts.ts'.
  */
 export { digestRecipients, type PaceAlert, paceAlerts, recipientsFor } from './alerts.ts';

@@ -7,7 +7,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { Team } from '../../config/schema.ts';
+import type { Team } from '../../config/schema.ts';
 import { StepFunctionsExecutionStopper } from '../adapters/execution-stopper.ts';
 import { DynamoLeadSearch } from '../adapters/lead-search.ts';
 import { LeadStore } from '../adapters/lead-store.ts';
@@ -84,7 +84,17 @@ const PauseBody = z.strictObject({
   reason: z.string().trim().min(1).max(500).optional(),
   eventId: z.string().optional(),
 });
-const RosterBody = z.strictObject({ teams: z.array(Team).min(1) });
+/**
+ * The PUT /roster body, built on the first PUT: `Team` lives in the unit-config schema, and
+ * importing that module builds every zod object of it, ~10 ms of each cold start here
+ * (bench/cold-import.ts). The bundler keeps the module in the bundle but runs it only when
+ * this import is first awaited; GET routes never pay for it.
+ */
+let rosterBody: Promise<z.ZodType<{ teams: Team[] }>> | undefined;
+const rosterBodySchema = () =>
+  (rosterBody ??= import('../../config/schema.ts').then(({ Team }) =>
+    z.strictObject({ teams: z.array(Team).min(1) }),
+  ));
 const Email = z.email();
 
 function searchEntry(lead: Lead, now: Date) {
@@ -214,7 +224,7 @@ const ROUTES: Record<string, Route> = {
   },
   'PUT /roster': async (event, caller) => {
     const version = expectedVersion(event);
-    const { teams } = parseJsonBody(event, RosterBody);
+    const { teams } = parseJsonBody(event, await rosterBodySchema());
     const result = await replaceRoster(ports, teams, version, caller.verifiedEmail ?? caller.subject);
     if (result.status === 'invalid')
       throw new HttpProblem(

@@ -22,12 +22,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { datesBetween, isoWeek } from '../domain/agreement/dates.ts';
-import {
-  type CounterUpdate,
-  countedDays,
-  type MetricsWrite,
-  sumCounts,
-} from '../domain/metrics/metrics-write.ts';
+import { countedDays, sumCounts } from '../domain/metrics/days.ts';
+import type { CounterUpdate, MetricsWrite } from '../domain/metrics/metrics-write.ts';
 import type { LeadFacts } from '../domain/scorecard/facts.ts';
 import type { CounterRow, Dimension } from '../domain/scorecard/projection.ts';
 import type { Period } from '../domain/scorecard/types.ts';

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { anonymousLead } from '../domain/anonymous-lead.ts';
 import { leadIdFor } from '../domain/capture.ts';
 import type { Lead, TimelineEntry } from '../domain/lead.ts';
-import { milestoneDays } from '../domain/metrics/metrics-write.ts';
+import { milestoneDays } from '../domain/metrics/days.ts';
 import { anonymizeFacts } from '../domain/scorecard/facts.ts';
 import type { ExecutionStopper, LifecyclePorts, MetricsStore, PersonalDataStore } from './ports.ts';
 

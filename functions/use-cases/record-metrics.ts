@@ -3,7 +3,8 @@
  * read side (a period's counters and facts: what `scorecard()` consumes, without scanning leads).
  */
 import type { BusinessUnitConfig } from '../../config/schema.ts';
-import { milestoneDays, planMetricsWrite } from '../domain/metrics/metrics-write.ts';
+import { milestoneDays } from '../domain/metrics/days.ts';
+import { planMetricsWrite } from '../domain/metrics/metrics-write.ts';
 import type { ProjectedEvent } from '../domain/scorecard/events.ts';
 import { eventsFromLead } from '../domain/scorecard/lead-history.ts';
 import type { ScorecardInput } from '../domain/scorecard/scorecard.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { milestoneDays, planMetricsWrite } from '../../functions/domain/metrics/metrics-write.ts';
+import { milestoneDays } from '../../functions/domain/metrics/days.ts';
+import { planMetricsWrite } from '../../functions/domain/metrics/metrics-write.ts';
 import type { LeadFacts } from '../../functions/domain/scorecard/facts.ts';
 import { event, seedConfig } from './scorecard-seed.ts';
 

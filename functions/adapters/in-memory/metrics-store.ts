@@ -1,11 +1,7 @@
 /** The metrics store in memory (held to the DynamoDB adapter's contract tests). */
 import { datesBetween } from '../../domain/agreement/dates.ts';
-import {
-  type CounterUpdate,
-  countedDays,
-  type MetricsWrite,
-  sumCounts,
-} from '../../domain/metrics/metrics-write.ts';
+import { countedDays, sumCounts } from '../../domain/metrics/days.ts';
+import type { CounterUpdate, MetricsWrite } from '../../domain/metrics/metrics-write.ts';
 import type { LeadFacts } from '../../domain/scorecard/facts.ts';
 import type { CounterRow } from '../../domain/scorecard/projection.ts';
 import type { Period } from '../../domain/scorecard/types.ts';

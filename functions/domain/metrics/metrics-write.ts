@@ -9,11 +9,10 @@
  * racing each other are applied one after the other. No extra marker item is written.
  */
 import type { BusinessUnitConfig } from '../../../config/schema.ts';
-import { localDate } from '../agreement/dates.ts';
 import type { ProjectedEvent } from '../scorecard/events.ts';
 import type { LeadFacts } from '../scorecard/facts.ts';
-import { type CounterKey, type CounterRow, countersFor, groupIncrements } from '../scorecard/projection.ts';
-import type { Period } from '../scorecard/types.ts';
+import { type CounterKey, countersFor, groupIncrements } from '../scorecard/projection.ts';
+import { countedDays, milestoneDays } from './days.ts';
 
 export interface CounterUpdate {
   key: CounterKey;
@@ -33,18 +32,6 @@ export interface MetricsWrite {
 }
 
 export type MetricsPlan = { kind: 'duplicate' } | ({ kind: 'write' } & MetricsWrite);
-
-/**
- * The local days of a lead's milestones: the days a scorecard of a period containing one of
- * them needs the lead's facts (capture→MQL, MQL→SQL, hand-off cohort, decision, outcome).
- */
-export function milestoneDays(facts: LeadFacts, timezone: string): string[] {
-  const instants = [
-    facts.mqlAt,
-    ...facts.handoffs.flatMap((h) => [h.qualifiedAt, h.handedOffAt, h.decision?.at, h.outcome?.at]),
-  ].filter((at): at is string => at !== undefined);
-  return [...new Set(instants.map((at) => localDate(at, timezone)))].sort();
-}
 
 export function planMetricsWrite(
   event: ProjectedEvent,
@@ -69,24 +56,4 @@ export function planMetricsWrite(
     indexDays: milestoneDays(projection.facts, config.timezone).filter((day) => !known.has(day)),
     countDays,
   };
-}
-
-/** The local days a write's counters moved on. */
-export function countedDays(counters: readonly CounterUpdate[]): string[] {
-  return [...new Set(counters.map((c) => c.key.day))].sort();
-}
-
-/** The counters of a period: every increment on one of its days, summed per key and metric. */
-export function sumCounts(counts: readonly CounterUpdate[], period: Period): CounterRow[] {
-  const rows = new Map<string, CounterRow>();
-  for (const { key, metrics } of counts) {
-    if (key.day < period.from || key.day > period.to) continue;
-    for (const [metric, by] of Object.entries(metrics)) {
-      const id = `${key.day}|${key.dimension}|${key.value}|${metric}`;
-      const row = rows.get(id) ?? { key: { ...key }, metric, value: 0 };
-      row.value += by;
-      rows.set(id, row);
-    }
-  }
-  return [...rows.values()];
 }

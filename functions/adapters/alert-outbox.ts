@@ -8,11 +8,12 @@
  * The scorecard's scheduled mail (use-cases/scorecard-mail.ts) uses the same outbox under its
  * own partition, `REPORTS#<unit>`: pass `REPORTS_PARTITION` and the unit's name as the id.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EmailMessage } from '../domain/notifications.ts';
 import type { AlertOutbox } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
+import { queryItems } from './query-pages.ts';
 
 const KEEP_DAYS = 365;
 
@@ -73,27 +74,19 @@ export class DynamoAlertOutbox implements AlertOutbox {
 
   async pending(leadId: string): Promise<Array<{ marker: string; message: EmailMessage }>> {
     const found: Array<{ marker: string; message: EmailMessage }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
-          FilterExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pk': this.key(leadId, '').pk,
-            ':alert': 'ALERT#',
-            ':pending': 'pending',
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        found.push({ marker: String(item.sk).slice('ALERT#'.length), message: item.message as EmailMessage });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryItems({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
+      FilterExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': this.key(leadId, '').pk,
+        ':alert': 'ALERT#',
+        ':pending': 'pending',
+      },
+      ConsistentRead: true,
+    }))
+      found.push({ marker: String(item.sk).slice('ALERT#'.length), message: item.message as EmailMessage });
     return found;
   }
 }

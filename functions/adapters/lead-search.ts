@@ -16,7 +16,7 @@ import { type Lead, type LeadStatus, leadStatus } from '../domain/lead.ts';
 import { type LeadFilter, matchesFilter } from '../domain/lead-queue.ts';
 import { InvalidCursorError, type LeadSearch, type RepQueue } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
-import { leadKey, toLead } from './lead-store.ts';
+import { leadKey, toLead } from './lead-item.ts';
 import { statusKey } from './lead-update.ts';
 
 /** Index rounds one page may take before it answers with what it found and a cursor. */

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lead, LeadStatus, TimelineEntry } from '../domain/lead.ts';
 import type { LeadChange } from '../domain/lead-change.ts';
 import type {
@@ -27,10 +27,13 @@ import type {
 } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
 import { unlessConditionFails } from './conditional-write.ts';
+import { leadKey, toLead } from './lead-item.ts';
 import { statusIndex, statusKey, UpdateBuilder } from './lead-update.ts';
-import { archiveKey, batchToArchive, mergeTimeline } from './timeline-archive.ts';
+import { queryItems } from './query-pages.ts';
+import { mergeTimeline } from './timeline-archive.ts';
+import { archiveIfLong } from './timeline-archive-writer.ts';
 
-export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
+export { leadKey, toLead };
 
 const QUARANTINE_DAYS = 30;
 
@@ -40,21 +43,6 @@ const QUARANTINE_DAYS = 30;
  */
 const claimedAttribute = (kind: string) => `claimed:${kind}`;
 const claimedTokenAttribute = (kind: string) => `claimedToken:${kind}`;
-
-export function toLead(item: Record<string, unknown>): Lead {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, waits: _waits, pending, ...rest } = item;
-  const claimed = Object.keys(rest).filter((key) => key.startsWith('claimed:'));
-  const lead = Object.fromEntries(
-    Object.entries(rest).filter(([key]) => !key.startsWith('claimed:') && !key.startsWith('claimedToken:')),
-  );
-  const waitResults = [
-    ...new Set([
-      ...Object.keys((pending as object | undefined) ?? {}),
-      ...claimed.map((k) => k.slice('claimed:'.length)),
-    ]),
-  ];
-  return { ...lead, ...(waitResults.length ? { waitResults } : {}) } as unknown as Lead;
-}
 
 export class LeadStore implements LeadRepository {
   constructor(private readonly tableName: string) {}
@@ -69,41 +57,8 @@ export class LeadStore implements LeadRepository {
       }),
     );
     const item = result.Attributes ?? {};
-    await this.archiveIfLong(leadId, item);
+    await archiveIfLong(this.tableName, leadId, item);
     return item;
-  }
-
-  /**
-   * Moves the oldest timeline entries to an archive item once the lead holds too many: the
-   * archive is written first under a key derived from its entries (writing it twice is
-   * harmless), then removed from the lead only if they are still its first entries.
-   */
-  private async archiveIfLong(leadId: string, item: Record<string, unknown>): Promise<void> {
-    const batch = batchToArchive((item.timeline as TimelineEntry[] | undefined) ?? []);
-    if (!batch) return;
-    await documentClient().send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `LEAD#${leadId}`, sk: archiveKey(batch), entries: batch },
-      }),
-    );
-    // Keep the rest as it is now, unless the timeline changed since this update returned it (a
-    // concurrent append): then the next update archives. (Setting the remainder, rather than
-    // REMOVE-ing list indexes, behaves the same on DynamoDB and on dynalite, which shifts
-    // indexes between the removals of one expression.)
-    const timeline = (item.timeline as TimelineEntry[]).slice(batch.length);
-    const trim = new UpdateBuilder().set('timeline', timeline);
-    const head = batch[0] as TimelineEntry;
-    const path = trim.path('timeline');
-    trim
-      .when(`size(${path}) = ${trim.value(timeline.length + batch.length)}`)
-      .when(`${path}[0].${trim.path('at')} = ${trim.value(head.at)}`)
-      .when(`${path}[0].${trim.path('summary')} = ${trim.value(head.summary)}`);
-    await unlessConditionFails(() =>
-      documentClient().send(
-        new UpdateCommand({ TableName: this.tableName, Key: leadKey(leadId), ...trim.input() }),
-      ),
-    );
   }
 
   /** Creates the lead unless one with the same id exists. */
@@ -231,24 +186,16 @@ export class LeadStore implements LeadRepository {
   async timeline(leadId: string): Promise<TimelineEntry[]> {
     const archived: TimelineEntry[][] = [];
     let onLead: TimelineEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lead AND :timeline',
-          ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':lead': 'LEAD', ':timeline': 'TIMELINE$' },
-          ProjectionExpression: 'sk, timeline, entries',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === 'LEAD') onLead = (item.timeline as TimelineEntry[] | undefined) ?? [];
-        else archived.push(item.entries as TimelineEntry[]);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryItems({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lead AND :timeline',
+      ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':lead': 'LEAD', ':timeline': 'TIMELINE$' },
+      ProjectionExpression: 'sk, timeline, entries',
+      ConsistentRead: true,
+    })) {
+      if (item.sk === 'LEAD') onLead = (item.timeline as TimelineEntry[] | undefined) ?? [];
+      else archived.push(item.entries as TimelineEntry[]);
+    }
     return mergeTimeline(archived, onLead);
   }
 
@@ -427,20 +374,13 @@ export class LeadStore implements LeadRepository {
 
   /** Lead ids with a status, oldest first (paginates through all of them). */
   async *leadIdsWithStatus(status: LeadStatus): AsyncGenerator<string> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': statusKey(status) },
-          ProjectionExpression: 'leadId',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) yield String(item.leadId);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryItems({
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': statusKey(status) },
+      ProjectionExpression: 'leadId',
+    }))
+      yield String(item.leadId);
   }
 }

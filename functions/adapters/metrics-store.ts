@@ -13,14 +13,7 @@
  * reads the leads of its period, never all leads, and no counter item is ever contended.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { datesBetween, isoWeek } from '../domain/agreement/dates.ts';
 import { countedDays, sumCounts } from '../domain/metrics/days.ts';
 import type { CounterUpdate, MetricsWrite } from '../domain/metrics/metrics-write.ts';
@@ -29,6 +22,7 @@ import type { CounterRow, Dimension } from '../domain/scorecard/projection.ts';
 import type { Period } from '../domain/scorecard/types.ts';
 import type { MetricsStore } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
+import { queryAll } from './query-pages.ts';
 
 /**
  * One event's increments as `day|dimension|value|metric|by` lines: the facts item is rewritten
@@ -209,21 +203,11 @@ export class DynamoMetricsStore implements MetricsStore {
     return found;
   }
 
-  private async query(pk: string, prefix: string): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private query(pk: string, prefix: string): Promise<Array<Record<string, unknown>>> {
+    return queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    });
   }
 }

@@ -5,26 +5,18 @@
  * The anonymous record an erasure leaves is `pk=ERASED#<anonymous id>, sk=ERASED`, listed on
  * gsi1 under `ERASED` by creation time, apart from the status partitions so nothing resumes it.
  */
-import { DeleteCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AnonymousLead, PersonalDataStore } from '../use-cases/ports.ts';
 import { documentClient } from './aws-clients.ts';
+import { queryAll } from './query-pages.ts';
 
 export const ERASED_PARTITION = 'ERASED';
 
 export class DynamoPersonalDataStore implements PersonalDataStore {
   constructor(private readonly tableName: string) {}
 
-  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
-    const items: Array<Record<string, unknown>> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await documentClient().send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryAll(input: Omit<Parameters<typeof queryAll>[0], 'TableName'>) {
+    return queryAll({ ...input, TableName: this.tableName });
   }
 
   leadItems(leadId: string) {
